@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+
+import { capabilities } from '../../capabilities';
+import { formatBytes, printJson } from '../output';
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('print what this installation can do (LibTorch, CUDA, threads)')
+    .option('--json', 'print machine-readable JSON')
+    .action((options: { json?: boolean }) => {
+      const caps = capabilities();
+      if (options.json) {
+        printJson(caps);
+        return;
+      }
+      const cuda = caps.cuda.compiled
+        ? caps.cuda.available
+          ? `available (${caps.cuda.devices.length} device${caps.cuda.devices.length === 1 ? '' : 's'})`
+          : 'compiled in, no usable device'
+        : 'not compiled';
+      const lines = [
+        `ptychopinn ${caps.packageVersion}`,
+        `addon:     ${caps.addon.path} (${caps.addon.prebuilt ? 'prebuilt' : 'built from source'})`,
+        `LibTorch:  ${caps.libtorch.version}`,
+        `threads:   ${caps.threads.intraOp} intra-op, ${caps.threads.interop} inter-op`,
+        `MKL-DNN:   ${caps.mkldnn ? 'yes' : 'no'}   MKL: ${caps.mkl ? 'yes' : 'no'}`,
+        `CUDA:      ${cuda}`,
+        ...caps.cuda.devices.map(
+          (d) => `  cuda:${d.index}  ${d.name}, ${formatBytes(d.totalMemoryBytes)}, compute ${d.computeCapability}`,
+        ),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,27 @@
+// Every environment variable ptychopinn reads at run time is parsed here and
+// nowhere else. (Build-time variables — LIBTORCH, Torch_DIR, PTYCHOPINN_CUDA — are
+// read by CMake; see README.)
+
+export interface EnvironmentSettings {
+  /** PTYCHOPINN_NUM_THREADS: LibTorch intra-op threads; default: available cores. */
+  numThreads?: number;
+}
+
+export class EnvironmentError extends Error {
+  constructor(variable: string, value: string, expected: string) {
+    super(`Environment variable ${variable}=${JSON.stringify(value)} is invalid: expected ${expected}.`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, variable: string): number | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new EnvironmentError(variable, raw, 'a positive integer');
+  return value;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentSettings {
+  return { numThreads: positiveInteger(env, 'PTYCHOPINN_NUM_THREADS') };
+}

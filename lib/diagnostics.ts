@@ -1,0 +1,112 @@
+// Health checks behind `ptychopinn doctor`: each finding says what is wrong and how to fix it.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+
+import { capabilities } from './capabilities';
+import { readEnvironment } from './config/env';
+import { addon, defaultThreadCount } from './native';
+
+export interface Finding {
+  check: string;
+  ok: boolean;
+  /** What was seen. */
+  detail: string;
+  /** How to fix it; only for findings that are not ok. */
+  fix?: string;
+}
+
+function check(name: string, run: () => Omit<Finding, 'check'>): Finding {
+  try {
+    return { check: name, ...run() };
+  } catch (error) {
+    return { check: name, ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function hasNvidiaGpu(): boolean {
+  try {
+    execFileSync('nvidia-smi', ['-L'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function diagnose(): Finding[] {
+  const findings: Finding[] = [];
+  findings.push(
+    check('environment', () => {
+      readEnvironment();
+      return { ok: true, detail: 'PTYCHOPINN_* variables are valid' };
+    }),
+  );
+  const load = check('native addon', () => {
+    const { path, prebuilt } = addon();
+    return { ok: true, detail: `${path} (${prebuilt ? 'prebuilt' : 'built from source'})` };
+  });
+  findings.push(load);
+  if (!load.ok) return findings;
+
+  findings.push(
+    check('LibTorch self-test', () => {
+      const input = new Float32Array([0, 1, -2.5, 1e3]);
+      const out = addon().binding.affineRoundTrip({ dtype: 'float32', shape: [4], data: input });
+      const good = out.data.every((v, i) => v === 2 * input[i] + 1);
+      return good
+        ? { ok: true, detail: `tensor round trip through LibTorch ${capabilities().libtorch.version} is exact` }
+        : {
+            ok: false,
+            detail: `2x+1 came back as [${Array.from(out.data).join(', ')}]`,
+            fix: 'the LibTorch runtime differs from the one the addon was built for: npm rebuild ptychopinn',
+          };
+    }),
+  );
+  findings.push(
+    check('threads', () => {
+      const { intraOp } = capabilities().threads;
+      const wanted = defaultThreadCount();
+      return intraOp === wanted
+        ? { ok: true, detail: `${intraOp} intra-op threads (${os.availableParallelism()} cores available)` }
+        : {
+            ok: false,
+            detail: `${intraOp} intra-op threads in effect, ${wanted} requested`,
+            fix: 'LibTorch ignored the request (an OpenMP runtime fixed it earlier?): unset OMP_NUM_THREADS or set PTYCHOPINN_NUM_THREADS',
+          };
+    }),
+  );
+  findings.push(
+    check('CUDA', () => {
+      const { cuda } = capabilities();
+      if (cuda.available) return { ok: true, detail: cuda.devices.map((d) => `cuda:${d.index} ${d.name}`).join(', ') };
+      const gpu = hasNvidiaGpu();
+      if (cuda.compiled) {
+        return {
+          ok: !gpu,
+          detail: gpu ? 'CUDA kernels are compiled in but LibTorch sees no device' : 'compiled in; no NVIDIA GPU here',
+          fix: gpu
+            ? 'check the NVIDIA driver (nvidia-smi) matches the CUDA version LibTorch was built with'
+            : undefined,
+        };
+      }
+      return gpu
+        ? {
+            ok: false,
+            detail: 'an NVIDIA GPU is present but this build is CPU-only',
+            fix: 'point LIBTORCH (or a Python torch install) at a CUDA LibTorch, then PTYCHOPINN_CUDA=on npm rebuild ptychopinn',
+          }
+        : { ok: true, detail: 'not compiled (CPU build); no NVIDIA GPU here' };
+    }),
+  );
+  findings.push(
+    check('MKL-DNN', () =>
+      capabilities().mkldnn
+        ? { ok: true, detail: 'oneDNN convolutions available' }
+        : {
+            ok: false,
+            detail: 'LibTorch was built without MKL-DNN: convolutions on CPU will be slow',
+            fix: 'use a LibTorch build with MKL-DNN (Debian, PyTorch and official LibTorch builds have it)',
+          },
+    ),
+  );
+  return findings;
+}

@@ -1,0 +1,70 @@
+// What this build of the addon can do: LibTorch version, CUDA, threads, MKL-DNN.
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include "Registry.h"
+#include "common/Guard.h"
+#if PTYCHOPINN_WITH_CUDA
+#include "cuda/CudaRuntime.h"
+#endif
+
+namespace ptychopinn {
+namespace {
+
+Napi::Array cudaDevices(Napi::Env env) {
+  auto devices = Napi::Array::New(env);
+#if PTYCHOPINN_WITH_CUDA
+  int count = cuda::deviceCount();
+  for (int i = 0; i < count; ++i) {
+    auto info = cuda::deviceInfo(i);
+    auto device = Napi::Object::New(env);
+    device.Set("index", info.index);
+    device.Set("name", info.name);
+    device.Set("totalMemoryBytes", static_cast<double>(info.totalMemoryBytes));
+    device.Set("computeCapability", std::to_string(info.computeMajor) + "." + std::to_string(info.computeMinor));
+    devices.Set(static_cast<uint32_t>(i), device);
+  }
+#endif
+  return devices;
+}
+
+Napi::Value Capabilities(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  return guarded(env, [&] {
+    auto caps = Napi::Object::New(env);
+    caps.Set("libtorchVersion", TORCH_VERSION);
+    caps.Set("cudaCompiled", static_cast<bool>(PTYCHOPINN_WITH_CUDA));
+    caps.Set("cudaAvailable", torch::cuda::is_available());
+    caps.Set("cudaDevices", cudaDevices(env));
+    caps.Set("numThreads", at::get_num_threads());
+    caps.Set("numInteropThreads", at::get_num_interop_threads());
+    caps.Set("mkldnn", at::hasMKLDNN());
+    caps.Set("mkl", at::hasMKL());
+    caps.Set("parallelInfo", at::get_parallel_info());
+    caps.Set("cxx11Abi", static_cast<bool>(_GLIBCXX_USE_CXX11_ABI));
+    return caps;
+  });
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    if (info.Length() < 1 || !info[0].IsNumber())
+      throw ArgumentError("setNumThreads(threads): threads must be a number");
+    int threads = info[0].As<Napi::Number>().Int32Value();
+    if (threads < 1)
+      throw ArgumentError("setNumThreads(threads): threads must be >= 1, got " + std::to_string(threads));
+    at::set_num_threads(threads);
+    return Napi::Number::New(env, at::get_num_threads());
+  });
+}
+
+}  // namespace
+
+void registerCapabilities(Napi::Env env, Napi::Object exports) {
+  exports.Set("capabilities", Napi::Function::New(env, Capabilities, "capabilities"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+}
+
+}  // namespace ptychopinn

@@ -1,0 +1,10 @@
+// Each concept file registers its exports here; addon.cpp calls them all.
+#pragma once
+#include <napi.h>
+
+namespace ptychopinn {
+
+void registerCapabilities(Napi::Env env, Napi::Object exports);
+void registerSelfTest(Napi::Env env, Napi::Object exports);
+
+}  // namespace ptychopinn

@@ -1,0 +1,15 @@
+#include <napi.h>
+
+#include "Registry.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  ptychopinn::registerCapabilities(env, exports);
+  ptychopinn::registerSelfTest(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(ptychopinn, Init)
