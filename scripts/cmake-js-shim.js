@@ -2,10 +2,11 @@
 // prebuildify drives node-gyp (`node-gyp rebuild --target=… --release`); this shim
 // stands in for node-gyp, ignores those arguments (a Node-API addon does not depend
 // on the Node version) and builds with cmake-js into build/Release, where
-// prebuildify collects the .node file.
+// prebuildify collects the .node file. The build is incremental: CMake tracks every
+// input, so an up-to-date build/Release is exactly what a clean build would make.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const result = spawnSync(process.execPath, [path.join(__dirname, 'build-native.js'), 'rebuild'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [path.join(__dirname, 'build-native.js'), 'build'], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,0 +1,88 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { addon } from '../lib/native';
+import { AddonLoadError, explainLoadFailure, loadAddon } from '../lib/native/loader';
+import { repoRoot } from './helpers/cli';
+import { toolAvailable } from './helpers/shared';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-loader-'));
+}
+
+/** A copy of the built addon in its own package folder, with its torch NEEDED entries rewritten. */
+function patchedCopy(replacement: (needed: string) => string): string {
+  const root = tempDir();
+  const target = path.join(root, 'build', 'Release', 'ptychopinn.node');
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.copyFileSync(addon().path, target);
+  const needed = execFileSync('patchelf', ['--print-needed', target], { encoding: 'utf8' }).split('\n');
+  const args = needed
+    .filter((lib) => /^lib(torch|c10)/.test(lib))
+    .flatMap((lib) => ['--replace-needed', lib, replacement(lib)]);
+  expect(args.length).toBeGreaterThan(0);
+  execFileSync('patchelf', [...args, target]);
+  return root;
+}
+
+/** Loads `root` through the real loader in a child process; returns the error it printed. */
+function loadInChild(root: string): { reason: string; message: string } {
+  const loader = path.join(repoRoot, 'dist', 'lib', 'native', 'loader.js');
+  const script = `try { require(${JSON.stringify(loader)}).loadAddon(${JSON.stringify(root)}); console.log(JSON.stringify({ reason: 'loaded' })) }
+    catch (e) { console.log(JSON.stringify({ reason: e.reason, message: e.message })) }`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(run.status).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe('addon loader', () => {
+  it('explains a missing binary: where it looked and how to build one', () => {
+    const empty = tempDir();
+    let error: unknown;
+    try {
+      loadAddon(empty);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AddonLoadError);
+    const e = error as AddonLoadError;
+    expect(e.reason).toBe('binary-missing');
+    expect(e.message).toContain(path.join(empty, 'build', 'Release'));
+    expect(e.message).toContain(path.join(empty, 'prebuilds', `${process.platform}-${process.arch}`));
+    expect(e.message).toMatch(/fix: +npm rebuild ptychopinn/);
+  });
+
+  it.runIf(toolAvailable('patchelf'))('explains a LibTorch library that cannot be found, naming it', () => {
+    const root = patchedCopy((lib) => lib.replace('.so', '-absent.so'));
+    const result = loadInChild(root);
+    expect(result.reason).toBe('libtorch-missing');
+    expect(result.message).toContain(path.join(root, 'build', 'Release', 'ptychopinn.node'));
+    expect(result.message).toMatch(
+      /cause: lib(torch|c10)\S*-absent\.so\S* is not installed or not on the library path/,
+    );
+    expect(result.message).toContain('apt-get install libtorch1.13');
+    expect(result.message).toContain('LIBTORCH=/path/to/libtorch');
+  });
+
+  it.runIf(toolAvailable('patchelf'))('explains a symbol mismatch as a binary built for another LibTorch', () => {
+    // libz resolves, but provides none of LibTorch's symbols.
+    const root = patchedCopy(() => 'libz.so.1');
+    const result = loadInChild(root);
+    expect(result.reason).toBe('abi-mismatch');
+    expect(result.message).toMatch(/cause: .*undefined symbol/);
+    expect(result.message).toContain('npm rebuild ptychopinn');
+  });
+
+  it('classifies loader messages it has not produced itself', () => {
+    expect(explainLoadFailure('x.node', new Error('libfoo.so.3: cannot open shared object file')).reason).toBe(
+      'library-missing',
+    );
+    expect(
+      explainLoadFailure('x.node', new Error('The module was compiled against NODE_MODULE_VERSION 93')).reason,
+    ).toBe('abi-mismatch');
+    expect(explainLoadFailure('x.node', new Error('weird')).reason).toBe('unknown');
+  });
+});
