@@ -6,5 +6,7 @@ namespace ptychopinn {
 
 void registerCapabilities(Napi::Env env, Napi::Object exports);
 void registerSelfTest(Napi::Env env, Napi::Object exports);
+void registerPhysics(Napi::Env env, Napi::Object exports);
+void registerStitchCanvas(Napi::Env env, Napi::Object exports);
 
 }  // namespace ptychopinn

@@ -7,6 +7,8 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ptychopinn::registerCapabilities(env, exports);
   ptychopinn::registerSelfTest(env, exports);
+  ptychopinn::registerPhysics(env, exports);
+  ptychopinn::registerStitchCanvas(env, exports);
   return exports;
 }
 

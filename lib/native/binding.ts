@@ -36,10 +36,74 @@ export interface NativeCapabilities {
   cxx11Abi: boolean;
 }
 
+export type Weighting = 'probe' | 'central_mask' | 'uniform';
+
+/** How shifts are computed: the custom kernels, or LibTorch's grid_sample (the baseline). */
+export type Translation = 'kernels' | 'grid_sample';
+
+export interface ForwardOptions {
+  /** Merge the group's patches and extract them again (the overlap constraint). */
+  objectBig?: boolean;
+  /** Merge weighting; default 'central_mask'. */
+  weighting?: Weighting;
+  /** Padded merge size Np; 0 or absent: N + (g − 1)·4 + 10. */
+  paddedSize?: number;
+  translation?: Translation;
+}
+
+/** Ops whose vector-Jacobian product `vjp` computes, with their argument lists. */
+export interface VjpOps {
+  translate: [img: JsTensor, offsets: JsTensor, options?: ForwardOptions];
+  mergePatches: [patches: JsTensor, positions: JsTensor, probe: JsTensor, options?: ForwardOptions];
+  extractPatches: [merged: JsTensor, positions: JsTensor, patchSize: number, options?: ForwardOptions];
+  forwardIntensity: [patches: JsTensor, positions: JsTensor, probe: JsTensor, scale: number, options?: ForwardOptions];
+}
+
+/** A native canvas that patch crops are scatter-added to, chunk by chunk. */
+export interface NativeStitchCanvas {
+  /** Adds the central crop×crop of each patch (M, n, n) at canvas centres (M, 2) [x, y]; returns kernel ms. */
+  add(patches: JsTensor, centres: JsTensor, crop: number): number;
+  /** Σ crops / (Σ weights + 1e-9), and Σ weights. */
+  result(): { object: JsTensor; weight: JsTensor };
+  /** Frees the canvas now rather than at garbage collection. */
+  dispose(): void;
+}
+
 export interface NativeBinding {
   capabilities(): NativeCapabilities;
   /** Sets LibTorch's intra-op thread count; returns the count now in effect. */
   setNumThreads(threads: number): number;
   /** Returns 2·x + 1 computed by LibTorch (runtime self-test). */
   affineRoundTrip(x: JsTensor): JsTensor;
+
+  // Physics (reference §2–5). Positions and offsets are [x, y] pixels.
+  /** img (…, H, W), offsets (…, 2): content moves by +offset, bilinear, zero fill. */
+  translate(img: JsTensor, offsets: JsTensor, options?: ForwardOptions): JsTensor;
+  /** patches (B, C, N, N) complex, positions (B, C, 2), probe (N, N) → merged (B, Np, Np). */
+  mergePatches(patches: JsTensor, positions: JsTensor, probe: JsTensor, options?: ForwardOptions): JsTensor;
+  /** merged (B, Np, Np), positions (B, C, 2) → patches (B, C, N, N). */
+  extractPatches(merged: JsTensor, positions: JsTensor, patchSize: number, options?: ForwardOptions): JsTensor;
+  /** |fftshift(fft2(scale·probe·O', ortho))|², (B, C, N, N) real. */
+  forwardIntensity(
+    patches: JsTensor,
+    positions: JsTensor,
+    probe: JsTensor,
+    scale: number,
+    options?: ForwardOptions,
+  ): JsTensor;
+  /** Gradient of ⟨op(args), cotangent⟩ with respect to op's first argument. */
+  vjp<K extends keyof VjpOps>(op: K, cotangent: JsTensor, ...args: VjpOps[K]): JsTensor;
+  /** fftshift(fft2(psi, ortho)) over the last two dimensions. */
+  farField(psi: JsTensor): JsTensor;
+  /** Reported Poisson NLL: per group Σ (I − I_obs·log I + lgamma(I_obs + 1)), mean over groups. */
+  poissonNll(predicted: JsTensor, observed: JsTensor): number;
+  /** Training Poisson NLL: mean over good pixels of I − I_obs·log I. */
+  poissonNllMean(predicted: JsTensor, observed: JsTensor, mask?: JsTensor): number;
+  /** Mean over good pixels of |A − A_obs|. */
+  amplitudeMae(predicted: JsTensor, observed: JsTensor, mask?: JsTensor): number;
+  /** P / (probeScale · mean |D·P|), D the disk of radius N/4. */
+  normalizeProbe(probe: JsTensor, probeScale: number): JsTensor;
+  /** sqrt(nphotons) / (N/2). */
+  intensityScale(nphotons: number, N: number): number;
+  StitchCanvas: new (height: number, width: number, dtype: DType) => NativeStitchCanvas;
 }

@@ -1,0 +1,79 @@
+#include "common/Args.h"
+
+#include "common/Guard.h"
+#include "common/JsTensor.h"
+
+namespace ptychopinn {
+namespace {
+
+std::string expectedString(const std::vector<int64_t>& expected) {
+  std::string s = "[";
+  for (size_t i = 0; i < expected.size(); ++i) {
+    s += (i ? ", " : "") + (expected[i] < 0 ? std::string("*") : std::to_string(expected[i]));
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+void requireShape(const torch::Tensor& t, const std::string& name, const std::vector<int64_t>& expected) {
+  bool ok = t.dim() == static_cast<int64_t>(expected.size());
+  for (size_t i = 0; ok && i < expected.size(); ++i) ok = expected[i] < 0 || t.size(i) == expected[i];
+  if (!ok) {
+    throw ArgumentError(name + ": expected shape " + expectedString(expected) + ", got " + shapeString(t.sizes()));
+  }
+}
+
+void requireComplex(const torch::Tensor& t, const std::string& name) {
+  if (!t.is_complex()) throw ArgumentError(name + ": expected complex64 or complex128");
+}
+
+void requireReal(const torch::Tensor& t, const std::string& name) {
+  if (t.is_complex()) throw ArgumentError(name + ": expected float32 or float64, got a complex tensor");
+}
+
+void requireFinite(const torch::Tensor& t, const std::string& name) {
+  auto bad = torch::logical_not(torch::isfinite(t));
+  if (t.numel() > 0 && bad.any().item<bool>()) {
+    auto index = bad.reshape(-1).nonzero()[0].item<int64_t>();
+    throw ArgumentError(name + ": contains a non-finite value (NaN or Inf) at flat index " + std::to_string(index) +
+                        " of shape " + shapeString(t.sizes()));
+  }
+}
+
+Napi::Object optionsArg(const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || info[index].IsUndefined()) return Napi::Object::New(info.Env());
+  if (!info[index].IsObject()) throw ArgumentError("options: expected an object");
+  return info[index].As<Napi::Object>();
+}
+
+bool boolOption(const Napi::Object& options, const char* key, bool fallback) {
+  auto v = options.Get(key);
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsBoolean()) throw ArgumentError(std::string(key) + ": expected a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+int64_t intOption(const Napi::Object& options, const char* key, int64_t fallback) {
+  auto v = options.Get(key);
+  if (v.IsUndefined()) return fallback;
+  double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  if (!(d >= 0) || d != static_cast<double>(static_cast<int64_t>(d))) {
+    throw ArgumentError(std::string(key) + ": expected a non-negative integer");
+  }
+  return static_cast<int64_t>(d);
+}
+
+std::string stringOption(const Napi::Object& options, const char* key, const std::string& fallback) {
+  auto v = options.Get(key);
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsString()) throw ArgumentError(std::string(key) + ": expected a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+double numberArg(const Napi::CallbackInfo& info, size_t index, const std::string& name) {
+  if (info.Length() <= index || !info[index].IsNumber()) throw ArgumentError(name + ": expected a number");
+  return info[index].As<Napi::Number>().DoubleValue();
+}
+
+}  // namespace ptychopinn

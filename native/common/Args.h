@@ -1,0 +1,25 @@
+// Argument checks for exported functions: every failure names the argument and
+// the shapes involved, and surfaces as a JS TypeError (see Guard.h).
+#pragma once
+#include <napi.h>
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace ptychopinn {
+
+// expected: one entry per dimension; -1 matches any size.
+void requireShape(const torch::Tensor& t, const std::string& name, const std::vector<int64_t>& expected);
+void requireComplex(const torch::Tensor& t, const std::string& name);
+void requireReal(const torch::Tensor& t, const std::string& name);
+void requireFinite(const torch::Tensor& t, const std::string& name);
+
+// Options-object readers: a missing key gives the fallback; a wrong type throws.
+Napi::Object optionsArg(const Napi::CallbackInfo& info, size_t index);
+bool boolOption(const Napi::Object& options, const char* key, bool fallback);
+int64_t intOption(const Napi::Object& options, const char* key, int64_t fallback);
+std::string stringOption(const Napi::Object& options, const char* key, const std::string& fallback);
+double numberArg(const Napi::CallbackInfo& info, size_t index, const std::string& name);
+
+}  // namespace ptychopinn
