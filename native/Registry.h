@@ -8,5 +8,6 @@ void registerCapabilities(Napi::Env env, Napi::Object exports);
 void registerSelfTest(Napi::Env env, Napi::Object exports);
 void registerPhysics(Napi::Env env, Napi::Object exports);
 void registerStitchCanvas(Napi::Env env, Napi::Object exports);
+void registerBenchmarks(Napi::Env env, Napi::Object exports);
 
 }  // namespace ptychopinn

@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ptychopinn::registerSelfTest(env, exports);
   ptychopinn::registerPhysics(env, exports);
   ptychopinn::registerStitchCanvas(env, exports);
+  ptychopinn::registerBenchmarks(env, exports);
   return exports;
 }
 

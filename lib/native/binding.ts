@@ -106,4 +106,27 @@ export interface NativeBinding {
   /** sqrt(nphotons) / (N/2). */
   intensityScale(nphotons: number, N: number): number;
   StitchCanvas: new (height: number, width: number, dtype: DType) => NativeStitchCanvas;
+
+  /** Timing loops for `npm run bench` (scripts/bench/). */
+  bench: {
+    /** Seconds per forward + backward of the physics chain with a Poisson loss. */
+    physicsStep(
+      patches: JsTensor,
+      positions: JsTensor,
+      probe: JsTensor,
+      scale: number,
+      observed: JsTensor,
+      options: ForwardOptions,
+      iterations: number,
+    ): number;
+    /** Seconds to stitch with grid_sample into the full canvas, `chunk` patches at a time. */
+    gridSampleStitch(
+      patches: JsTensor,
+      centres: JsTensor,
+      crop: number,
+      height: number,
+      width: number,
+      chunk: number,
+    ): number;
+  };
 }
