@@ -9,5 +9,6 @@ void registerSelfTest(Napi::Env env, Napi::Object exports);
 void registerPhysics(Napi::Env env, Napi::Object exports);
 void registerStitchCanvas(Napi::Env env, Napi::Object exports);
 void registerBenchmarks(Napi::Env env, Napi::Object exports);
+void registerModel(Napi::Env env, Napi::Object exports);
 
 }  // namespace ptychopinn

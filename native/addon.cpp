@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ptychopinn::registerPhysics(env, exports);
   ptychopinn::registerStitchCanvas(env, exports);
   ptychopinn::registerBenchmarks(env, exports);
+  ptychopinn::registerModel(env, exports);
   return exports;
 }
 

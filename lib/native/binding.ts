@@ -69,6 +69,114 @@ export interface NativeStitchCanvas {
   dispose(): void;
 }
 
+export type AmpActivation = 'sigmoid' | 'swish' | 'softplus' | 'relu';
+
+/** Model configuration as the addon reads it (the workflow maps PtychoPINN's names onto it). */
+export interface NativeModelConfig {
+  N?: number;
+  gridsize?: number;
+  nFiltersScale?: number;
+  objectBig?: boolean;
+  probeBig?: boolean;
+  padObject?: boolean;
+  ampActivation?: AmpActivation;
+  intensityScaleTrainable?: boolean;
+  probeTrainable?: boolean;
+  /** s = sqrt(nphotons)/(N/2): log_scale starts at log s. */
+  intensityScale?: number;
+  nllWeight?: number;
+  maeWeight?: number;
+  trainingPatchWeighting?: Weighting;
+  paddedSize?: number;
+  /** Seed of the weight initialisation. */
+  seed?: number;
+}
+
+export interface NativeTrainOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  validationFraction?: number;
+  plateauPatience?: number;
+  plateauFactor?: number;
+  minLearningRate?: number;
+  /** Stop after this many epochs without improvement; 0: never. */
+  earlyStoppingPatience?: number;
+  /** Hand out a state dict every this many epochs (and always on abort); 0: only on abort. */
+  checkpointEvery?: number;
+  /** Seed of the validation split and the shuffles. */
+  seed?: number;
+}
+
+/** Normalised amplitudes X (M, C, N, N) and relative positions (M, C, 2) [x, y]. */
+export interface NativeTrainData {
+  amplitudes: JsTensor;
+  positions: JsTensor;
+  /** (N, N): 1 = good pixel, 0 = bad (excluded from the loss). */
+  mask?: JsTensor;
+  validationAmplitudes?: JsTensor;
+  validationPositions?: JsTensor;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  nll: number;
+  mae: number;
+  /** Absent without validation data. */
+  validationLoss?: number;
+  validationNll?: number;
+  learningRate: number;
+  seconds: number;
+  patternsPerSecond: number;
+}
+
+export interface BatchEvent {
+  type: 'batch';
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  nll: number;
+  mae: number;
+  learningRate: number;
+  patternsPerSecond: number;
+}
+
+export type StateDict = Record<string, JsTensor>;
+
+export type TrainEvent =
+  | BatchEvent
+  | ({ type: 'epoch' } & EpochRecord)
+  | { type: 'checkpoint'; epoch: number; aborted: boolean; stateDict: StateDict };
+
+export interface TrainResult {
+  history: EpochRecord[];
+  aborted: boolean;
+  stoppedEarly: boolean;
+}
+
+export interface NativeModelInfo {
+  device: string;
+  /** True when device 'auto' fell back to the CPU. */
+  deviceFellBack: boolean;
+  parameterCount: number;
+  training: boolean;
+  /** exp(log_scale): the trained intensity scale. */
+  intensityScale: number;
+}
+
+export interface NativeModel {
+  train(data: NativeTrainData, options: NativeTrainOptions, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;
+  abortTraining(): void;
+  /** Object patches (M, C_out, N, N) complex64 for normalised amplitudes (M, C, N, N). */
+  infer(amplitudes: JsTensor, options?: { batchSize?: number }): Promise<JsTensor>;
+  stateDict(): StateDict;
+  loadStateDict(state: StateDict): void;
+  dispose(): void;
+  readonly info: NativeModelInfo;
+}
+
 export interface NativeBinding {
   capabilities(): NativeCapabilities;
   /** Sets LibTorch's intra-op thread count; returns the count now in effect. */
@@ -106,6 +214,8 @@ export interface NativeBinding {
   /** sqrt(nphotons) / (N/2). */
   intensityScale(nphotons: number, N: number): number;
   StitchCanvas: new (height: number, width: number, dtype: DType) => NativeStitchCanvas;
+
+  Model: new (config: NativeModelConfig, probe: JsTensor, device: string) => NativeModel;
 
   /** Timing loops for `npm run bench` (scripts/bench/). */
   bench: {

@@ -1,0 +1,215 @@
+// The JS `Model` class: a PtychoPINN on a device, trained on its own thread and
+// queried by async inference workers.
+#include "Registry.h"
+#include "common/Args.h"
+#include "common/Guard.h"
+#include "common/JsTensor.h"
+#include "model/ConfigFromJs.h"
+#include "model/InferWorker.h"
+#include "model/ModelState.h"
+#include "model/StateDictJs.h"
+#include "model/TrainingJob.h"
+
+namespace ptychopinn {
+namespace {
+
+using model::ModelState;
+
+class AddonModel : public Napi::ObjectWrap<AddonModel> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(
+        env, "Model",
+        {InstanceMethod<&AddonModel::Train>("train"), InstanceMethod<&AddonModel::AbortTraining>("abortTraining"),
+         InstanceMethod<&AddonModel::Infer>("infer"), InstanceMethod<&AddonModel::StateDict>("stateDict"),
+         InstanceMethod<&AddonModel::LoadStateDict>("loadStateDict"), InstanceMethod<&AddonModel::Dispose>("dispose"),
+         InstanceAccessor<&AddonModel::Info>("info")});
+  }
+
+  // new Model(config, probe (N, N) complex, device)
+  explicit AddonModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AddonModel>(info) {
+    guarded(info.Env(), [&] {
+      if (!info[0].IsObject()) throw ArgumentError("config: expected an object");
+      auto config = model::modelConfigFromJs(info[0].As<Napi::Object>());
+      auto probe = tensorFromJs(info[1], "probe");
+      requireComplex(probe, "probe");
+      requireShape(probe, "probe", {config.N, config.N});
+      requireFinite(torch::view_as_real(probe), "probe");
+      auto resolved = model::resolveDevice(info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "cpu");
+      fellBack_ = resolved.fellBack;
+      model::PtychoPINN module(config, probe);
+      auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
+      model::initializeKeras(*module, generator);
+      module->to(resolved.device);
+      module->eval();
+      state_ = std::make_shared<ModelState>(std::move(module), resolved.device);
+      for (const auto& p : state_->module->parameters()) {
+        bytes_ += static_cast<int64_t>(p.nbytes());
+        parameterCount_ += p.numel();
+      }
+      Napi::MemoryManagement::AdjustExternalMemory(info.Env(), bytes_);
+      return 0;
+    });
+  }
+
+  ~AddonModel() override { release(); }
+
+ private:
+  ModelState& live() const {
+    if (!state_) throw std::runtime_error("Model: used after dispose()");
+    return *state_;
+  }
+
+  // train(data, options, onEvent) -> Promise<{history, aborted, stoppedEarly}>
+  Napi::Value Train(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    return guarded(env, [&]() -> Napi::Value {
+      auto& state = live();
+      if (!info[0].IsObject()) throw ArgumentError("data: expected {amplitudes, positions, mask?, validation…}");
+      if (!info[2].IsFunction()) throw ArgumentError("onEvent: expected a function");
+      auto dataJs = info[0].As<Napi::Object>();
+      const auto& config = state.module->config();
+      training::TrainData data;
+      data.amplitudes = readAmplitudes(dataJs.Get("amplitudes"), "amplitudes");
+      data.positions = readPositions(dataJs.Get("positions"), "positions", data.amplitudes.size(0));
+      if (!dataJs.Get("mask").IsUndefined()) {
+        data.mask = tensorFromJs(dataJs.Get("mask"), "mask");
+        requireShape(data.mask, "mask", {config.N, config.N});
+      }
+      if (!dataJs.Get("validationAmplitudes").IsUndefined()) {
+        data.validationAmplitudes = readAmplitudes(dataJs.Get("validationAmplitudes"), "validationAmplitudes");
+        data.validationPositions =
+            readPositions(dataJs.Get("validationPositions"), "validationPositions", data.validationAmplitudes.size(0));
+      }
+      if (data.amplitudes.size(0) == 0) throw ArgumentError("amplitudes: no training groups");
+      auto options = model::trainOptionsFromJs(optionsArg(info, 1));
+      if (state.training.exchange(true)) {
+        throw std::runtime_error("train(): this model is already training; await the running train() or abort it");
+      }
+      state.abort = false;
+      return model::TrainingJob::Start(env, state_, std::move(data), options, info[2].As<Napi::Function>(), Value());
+    });
+  }
+
+  Napi::Value AbortTraining(const Napi::CallbackInfo& info) {
+    if (state_) state_->abort = true;
+    return info.Env().Undefined();
+  }
+
+  // infer(amplitudes (M, C, N, N), {batchSize}) -> Promise<patches (M, C_out, N, N) complex64>
+  Napi::Value Infer(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    return guarded(env, [&]() -> Napi::Value {
+      live();
+      auto amplitudes = readAmplitudes(info[0], "amplitudes");
+      auto batchSize = intOption(optionsArg(info, 1), "batchSize", 64);
+      if (batchSize < 1) throw ArgumentError("batchSize: must be >= 1");
+      auto* worker = new model::InferWorker(env, state_, amplitudes, batchSize);
+      auto promise = worker->Promise();
+      worker->Queue();
+      return promise;
+    });
+  }
+
+  Napi::Value StateDict(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    return guarded(env, [&]() -> Napi::Value {
+      auto& state = live();
+      std::shared_lock<std::shared_mutex> reading(state.weightsLock);
+      return model::stateDictToJs(env, training::copyState(state.module));
+    });
+  }
+
+  Napi::Value LoadStateDict(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    return guarded(env, [&]() -> Napi::Value {
+      auto& state = live();
+      if (state.training) throw std::runtime_error("loadStateDict(): the model is training");
+      auto incoming = model::stateDictFromJs(info[0]);
+      std::unique_lock<std::shared_mutex> writing(state.weightsLock);
+      torch::NoGradGuard noGrad;
+      auto targets = state.module->named_parameters(true);
+      auto buffers = state.module->named_buffers(true);
+      std::vector<std::string> missing;
+      auto assign = [&](const std::string& name, torch::Tensor& target) {
+        auto it = incoming.find(name);
+        if (it == incoming.end()) {
+          missing.push_back(name);
+          return;
+        }
+        if (it->second.sizes() != target.sizes()) {
+          throw ArgumentError("stateDict." + name + ": expected shape " + shapeString(target.sizes()) + ", got " +
+                              shapeString(it->second.sizes()));
+        }
+      };
+      for (auto& item : targets) assign(item.key(), item.value());
+      for (auto& item : buffers) assign(item.key(), item.value());
+      if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        throw ArgumentError("stateDict: missing " + list);
+      }
+      for (auto& item : targets) item.value().copy_(incoming[item.key()]);
+      for (auto& item : buffers) item.value().copy_(incoming[item.key()]);
+      return env.Undefined();
+    });
+  }
+
+  // dispose(): frees the weights now. Refused while training.
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&]() -> Napi::Value {
+      if (state_ && state_->training) throw std::runtime_error("dispose(): the model is training; abort it first");
+      release();
+      return info.Env().Undefined();
+    });
+  }
+
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    return guarded(env, [&]() -> Napi::Value {
+      auto& state = live();
+      auto out = Napi::Object::New(env);
+      out.Set("device", state.device.str());
+      out.Set("deviceFellBack", fellBack_);
+      out.Set("parameterCount", static_cast<double>(parameterCount_));
+      out.Set("training", state.training.load());
+      std::shared_lock<std::shared_mutex> reading(state.weightsLock);
+      out.Set("intensityScale", state.module->trainedIntensityScale());
+      return out;
+    });
+  }
+
+  torch::Tensor readAmplitudes(const Napi::Value& value, const std::string& name) const {
+    const auto& config = state_->module->config();
+    auto amplitudes = tensorFromJs(value, name);
+    requireReal(amplitudes, name);
+    requireShape(amplitudes, name, {-1, config.channels(), config.N, config.N});
+    return amplitudes.to(torch::kFloat32);
+  }
+
+  torch::Tensor readPositions(const Napi::Value& value, const std::string& name, int64_t groups) const {
+    auto positions = tensorFromJs(value, name);
+    requireReal(positions, name);
+    requireShape(positions, name, {groups, state_->module->config().channels(), 2});
+    requireFinite(positions, name);
+    return positions.to(torch::kFloat32);
+  }
+
+  // Also runs from the finalizer: AdjustExternalMemory takes a BasicEnv and calls no JS.
+  void release() {
+    if (!state_) return;
+    state_.reset();  // worker threads still holding the state keep it until they finish
+    Napi::MemoryManagement::AdjustExternalMemory(Env(), -bytes_);
+  }
+
+  std::shared_ptr<ModelState> state_;
+  int64_t bytes_ = 0;
+  int64_t parameterCount_ = 0;
+  bool fellBack_ = false;
+};
+
+}  // namespace
+
+void registerModel(Napi::Env env, Napi::Object exports) { exports.Set("Model", AddonModel::Define(env)); }
+
+}  // namespace ptychopinn

@@ -1,0 +1,42 @@
+// Model configuration, parsed from JS on the JS thread into this plain struct (the
+// "baton"): native code never reads JS objects off the main thread, and nothing is
+// global — every function takes the config it needs.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "physics/ForwardModel.h"
+
+namespace ptychopinn::model {
+
+enum class Activation { Sigmoid, Swish, Softplus, Relu };
+
+struct ModelConfig {
+  int64_t N = 64;
+  int64_t gridsize = 1;
+  int64_t nFiltersScale = 2;
+  bool objectBig = true;
+  bool probeBig = true;
+  bool padObject = true;
+  Activation ampActivation = Activation::Sigmoid;
+  bool intensityScaleTrainable = true;
+  bool probeTrainable = false;
+  // s = sqrt(nphotons) / (N/2): log_scale starts at log(s) (reference §5).
+  double intensityScale = 1.0;
+  double nllWeight = 1.0;
+  double maeWeight = 0.0;
+  physics::Weighting trainingPatchWeighting = physics::Weighting::CentralMask;
+  int64_t paddedSize = 0;  // 0: the reference default
+  uint64_t seed = 0;       // weight initialisation
+
+  int64_t channels() const { return gridsize * gridsize; }
+  // Object patches the network predicts per group: C with object_big, else 1.
+  int64_t outputChannels() const { return objectBig ? channels() : 1; }
+};
+
+Activation parseActivation(const std::string& name);
+
+// Throws ArgumentError naming the field when a value is outside its range.
+void validate(const ModelConfig& config);
+
+}  // namespace ptychopinn::model

@@ -1,0 +1,143 @@
+#include "model/Network.h"
+
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/pooling.h>
+#include <torch/nn/modules/upsampling.h>
+
+#include <cmath>
+
+namespace ptychopinn::model {
+namespace {
+
+namespace nn = torch::nn;
+
+int64_t log2Exact(int64_t n) {
+  int64_t k = 0;
+  while ((int64_t{1} << k) < n) ++k;
+  return k;
+}
+
+nn::Conv2d conv3x3(int64_t in, int64_t out) { return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)); }
+
+// conv3×3 + ReLU, conv3×3 + ReLU
+void appendConvPair(nn::Sequential& seq, int64_t in, int64_t out) {
+  seq->push_back(conv3x3(in, out));
+  seq->push_back(nn::ReLU());
+  seq->push_back(conv3x3(out, out));
+  seq->push_back(nn::ReLU());
+}
+
+void appendUpBlock(nn::Sequential& seq, int64_t in, int64_t out) {
+  appendConvPair(seq, in, out);
+  seq->push_back(nn::Upsample(nn::UpsampleOptions().scale_factor(std::vector<double>{2, 2}).mode(torch::kNearest)));
+}
+
+torch::Tensor swish(const torch::Tensor& x) { return x * torch::sigmoid(x); }
+
+}  // namespace
+
+std::vector<int64_t> encoderWidths(int64_t N) {
+  const int64_t blocks = log2Exact(N) - 3;
+  std::vector<int64_t> widths;
+  for (int64_t i = 0; i < blocks; ++i) widths.push_back(int64_t{128} >> (blocks - 1 - i));
+  return widths;
+}
+
+std::vector<int64_t> decoderWidths(int64_t N) {
+  const int64_t blocks = log2Exact(N) - 4;
+  std::vector<int64_t> widths;
+  for (int64_t i = 0; i < blocks; ++i) widths.push_back(int64_t{32} << (blocks - 1 - i));
+  return widths;
+}
+
+DecoderImpl::DecoderImpl(const ModelConfig& config, bool phase) : config_(config), phase_(phase) {
+  const int64_t nfs = config.nFiltersScale, N = config.N, cOut = config.outputChannels();
+  blocks_ = nn::Sequential();
+  int64_t in = 128 * nfs;
+  for (int64_t w : decoderWidths(N)) {
+    appendUpBlock(blocks_, in, w * nfs);
+    in = w * nfs;
+  }
+  register_module("blocks", blocks_);
+  // F = nfs · 2048 / N filters in the last up-block (nfs · 32 at N = 64).
+  const int64_t F = nfs * 2048 / N;
+  constexpr int64_t kOuterChannels = 4;
+  if (config.padObject) {
+    main_ = register_module("main", conv3x3(in - kOuterChannels, cOut));
+    if (config.probeBig) {
+      outer_ = nn::Sequential();
+      appendUpBlock(outer_, kOuterChannels, F);
+      outer_->push_back(conv3x3(F, cOut));
+      register_module("outer", outer_);
+      // 0 on the central N/2 window (the main branch's), 1 elsewhere.
+      auto mask = torch::ones({N, N});
+      mask.narrow(0, N / 4, N / 2).narrow(1, N / 4, N / 2).zero_();
+      outerMask_ = register_buffer("outer_mask", mask);
+    }
+  } else {
+    outer_ = nn::Sequential();
+    appendUpBlock(outer_, in, F);
+    outer_->push_back(conv3x3(F, cOut));
+    register_module("outer", outer_);
+  }
+}
+
+torch::Tensor DecoderImpl::head(const torch::Tensor& x) const {
+  if (phase_) return M_PI * torch::tanh(x);
+  switch (config_.ampActivation) {
+    case Activation::Sigmoid:
+      return torch::sigmoid(x);
+    case Activation::Swish:
+      return swish(x);
+    case Activation::Softplus:
+      return torch::softplus(x);
+    case Activation::Relu:
+      return torch::relu(x);
+  }
+  throw std::logic_error("unhandled activation");
+}
+
+torch::Tensor DecoderImpl::forward(const torch::Tensor& features) {
+  auto x = blocks_->forward(features);
+  if (!config_.padObject) return head(outer_->forward(x));
+  const int64_t channels = x.size(1), pad = config_.N / 4;
+  // The main branch predicts only the central N/2 window; zero-pad it to N.
+  auto central = head(main_->forward(x.narrow(1, 0, channels - 4)));
+  auto out = torch::constant_pad_nd(central, {pad, pad, pad, pad});
+  if (config_.probeBig) out = out + swish(outer_->forward(x.narrow(1, channels - 4, 4))) * outerMask_;
+  return out;
+}
+
+NetworkImpl::NetworkImpl(const ModelConfig& config) {
+  encoder_ = nn::Sequential();
+  int64_t in = config.channels();
+  for (int64_t w : encoderWidths(config.N)) {
+    appendConvPair(encoder_, in, w * config.nFiltersScale);
+    encoder_->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2)));
+    in = w * config.nFiltersScale;
+  }
+  register_module("encoder", encoder_);
+  amplitude_ = register_module("amplitude", Decoder(config, false));
+  phase_ = register_module("phase", Decoder(config, true));
+}
+
+torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
+  auto features = encoder_->forward(x);
+  return torch::polar(amplitude_->forward(features), phase_->forward(features));
+}
+
+void initializeKeras(torch::nn::Module& module, at::Generator& generator) {
+  torch::NoGradGuard noGrad;
+  for (auto& item : module.named_parameters(true)) {
+    auto& p = item.value();
+    if (p.dim() == 4) {
+      const double receptive = static_cast<double>(p.size(2) * p.size(3));
+      const double limit = std::sqrt(6.0 / (receptive * static_cast<double>(p.size(0) + p.size(1))));
+      p.uniform_(-limit, limit, generator);
+    } else if (item.key().size() >= 4 && item.key().compare(item.key().size() - 4, 4, "bias") == 0) {
+      p.zero_();
+    }
+  }
+}
+
+}  // namespace ptychopinn::model
