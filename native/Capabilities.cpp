@@ -5,6 +5,7 @@
 
 #include "Registry.h"
 #include "common/Guard.h"
+#include "common/Threads.h"
 #if PTYCHOPINN_WITH_CUDA
 #include "cuda/CudaRuntime.h"
 #endif
@@ -55,7 +56,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     int threads = info[0].As<Napi::Number>().Int32Value();
     if (threads < 1)
       throw ArgumentError("setNumThreads(threads): threads must be >= 1, got " + std::to_string(threads));
-    at::set_num_threads(threads);
+    setIntraOpThreads(threads);
     return Napi::Number::New(env, at::get_num_threads());
   });
 }

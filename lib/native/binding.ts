@@ -90,6 +90,8 @@ export interface NativeModelConfig {
   paddedSize?: number;
   /** Seed of the weight initialisation. */
   seed?: number;
+  /** 'grid_sample' builds the model from LibTorch ops only (benchmark baseline). */
+  translation?: Translation;
 }
 
 export interface NativeTrainOptions {
@@ -205,7 +207,7 @@ export interface NativeBinding {
   farField(psi: JsTensor): JsTensor;
   /** Reported Poisson NLL: per group Σ (I − I_obs·log I + lgamma(I_obs + 1)), mean over groups. */
   poissonNll(predicted: JsTensor, observed: JsTensor): number;
-  /** Training Poisson NLL: mean over good pixels of I − I_obs·log I. */
+  /** Training Poisson NLL: mean over good pixels of I − I_obs·log max(I, 1e-12). */
   poissonNllMean(predicted: JsTensor, observed: JsTensor, mask?: JsTensor): number;
   /** Mean over good pixels of |A − A_obs|. */
   amplitudeMae(predicted: JsTensor, observed: JsTensor, mask?: JsTensor): number;

@@ -47,6 +47,11 @@ ModelConfig modelConfigFromJs(const Napi::Object& o) {
   c.trainingPatchWeighting = physics::parseWeighting(stringOption(o, "trainingPatchWeighting", "central_mask"));
   c.paddedSize = integerField(o, "paddedSize", "padded_size", 0);
   c.seed = static_cast<uint64_t>(integerField(o, "seed", "seed", 0));
+  const auto translation = stringOption(o, "translation", "kernels");
+  if (translation != "kernels" && translation != "grid_sample") {
+    throw ArgumentError("translation: unknown value '" + translation + "' (expected kernels or grid_sample)");
+  }
+  c.translation = translation == "kernels" ? physics::Translation::Kernels : physics::Translation::GridSample;
   validate(c);
   return c;
 }

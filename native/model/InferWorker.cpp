@@ -4,6 +4,7 @@
 
 #include "common/Guard.h"
 #include "common/JsTensor.h"
+#include "common/Threads.h"
 
 namespace ptychopinn::model {
 
@@ -16,6 +17,7 @@ InferWorker::InferWorker(Napi::Env env, std::shared_ptr<ModelState> state, torch
 
 void InferWorker::Execute() {
   try {
+    applyIntraOpThreads();
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> chunks;
     for (int64_t first = 0; first < amplitudes_.size(0); first += batchSize_) {

@@ -27,7 +27,9 @@ struct ModelConfig {
   double maeWeight = 0.0;
   physics::Weighting trainingPatchWeighting = physics::Weighting::CentralMask;
   int64_t paddedSize = 0;  // 0: the reference default
-  uint64_t seed = 0;       // weight initialisation
+  // grid_sample: the baseline built only from LibTorch ops, for benchmarks.
+  physics::Translation translation = physics::Translation::Kernels;
+  uint64_t seed = 0;  // weight initialisation
 
   int64_t channels() const { return gridsize * gridsize; }
   // Object patches the network predicts per group: C with object_big, else 1.

@@ -3,21 +3,9 @@
 #include <cmath>
 
 #include "physics/ForwardModel.h"
+#include "physics/Losses.h"
 
 namespace ptychopinn::model {
-namespace {
-
-// Keeps log() finite where the predicted intensity is exactly zero; far below one
-// photon, so it does not bias the fit.
-constexpr double kIntensityFloor = 1e-12;
-
-torch::Tensor maskedMean(const torch::Tensor& values, const torch::Tensor& mask) {
-  if (!mask.defined()) return values.mean();
-  auto weights = mask.to(values.scalar_type()).expand_as(values);
-  return (values * weights).sum() / weights.sum().clamp_min(1);
-}
-
-}  // namespace
 
 PtychoPINNImpl::PtychoPINNImpl(const ModelConfig& config, const torch::Tensor& probe) : config_(config) {
   validate(config);
@@ -42,6 +30,7 @@ LossParts PtychoPINNImpl::objective(const torch::Tensor& amplitudes, const torch
   options.objectBig = config_.objectBig;
   options.weighting = config_.trainingPatchWeighting;
   options.paddedSize = config_.paddedSize;
+  options.translation = config_.translation;
   auto patches = objectPatches(amplitudes);
   auto field = physics::forwardFarField(patches, positions, probe(), torch::exp(logScale_), options);
   auto observed = amplitudes * config_.intensityScale;  // s·X: photon-unit amplitudes
@@ -49,12 +38,8 @@ LossParts PtychoPINNImpl::objective(const torch::Tensor& amplitudes, const torch
   auto zero = torch::zeros({}, amplitudes.options());
   parts.nll = zero;
   parts.mae = zero;
-  if (config_.nllWeight > 0) {
-    auto predicted = physics::intensityOf(field);
-    auto terms = predicted - observed.square() * torch::log(predicted.clamp_min(kIntensityFloor));
-    parts.nll = maskedMean(terms, mask);
-  }
-  if (config_.maeWeight > 0) parts.mae = maskedMean(torch::abs(torch::abs(field) - observed), mask);
+  if (config_.nllWeight > 0) parts.nll = physics::poissonNllMean(physics::intensityOf(field), observed.square(), mask);
+  if (config_.maeWeight > 0) parts.mae = physics::amplitudeMae(torch::abs(field), observed, mask);
   parts.total = parts.nll * config_.nllWeight + parts.mae * config_.maeWeight;
   return parts;
 }

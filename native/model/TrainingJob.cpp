@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/Guard.h"
+#include "common/Threads.h"
 #include "model/StateDictJs.h"
 
 namespace ptychopinn::model {
@@ -47,6 +48,7 @@ Napi::Promise TrainingJob::Start(Napi::Env env, std::shared_ptr<ModelState> stat
 void TrainingJob::run(training::TrainData data, training::TrainOptions options) {
   Event done(Event::Kind::Done);
   try {
+    applyIntraOpThreads();
     done.result = training::train(state_->module, state_->weightsLock, data, options, *this, state_->abort);
   } catch (const std::exception& e) {
     done.error = describeException(e);

@@ -11,8 +11,12 @@ torch::Tensor maskedMean(const torch::Tensor& values, const torch::Tensor& mask)
 
 }  // namespace
 
+// Keeps log() finite where a predicted intensity is exactly zero; far below one
+// photon, so it does not bias the fit.
+constexpr double kIntensityFloor = 1e-12;
+
 torch::Tensor poissonNllMean(const torch::Tensor& predicted, const torch::Tensor& observed, const torch::Tensor& mask) {
-  return maskedMean(predicted - observed * torch::log(predicted), mask);
+  return maskedMean(predicted - observed * torch::log(predicted.clamp_min(kIntensityFloor)), mask);
 }
 
 torch::Tensor poissonNllReported(const torch::Tensor& predicted, const torch::Tensor& observed) {

@@ -5,7 +5,7 @@
 
 namespace ptychopinn::physics {
 
-// Training form: mean over good pixels of I_pred − I_obs·log I_pred.
+// Training form: mean over good pixels of I_pred − I_obs·log max(I_pred, 1e-12).
 torch::Tensor poissonNllMean(const torch::Tensor& predicted, const torch::Tensor& observed, const torch::Tensor& mask);
 
 // Reported form: per group (dim 0) the sum over all other dims of
