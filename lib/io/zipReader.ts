@@ -1,0 +1,172 @@
+// Random-access reading of zip members into one preallocated buffer each, so that a
+// member never exists twice in memory: stored members are read straight from the
+// file, deflated ones are inflated chunk by chunk into place.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import yauzl from 'yauzl';
+
+export class ZipFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZipFormatError';
+  }
+}
+
+/** Decides from a member's first bytes: 'read' it all, 'skip' it, or 'more' bytes are needed. */
+export type Peek = (head: Uint8Array) => 'read' | 'skip' | 'more';
+
+const STORED = 0;
+const DEFLATED = 8;
+const CHUNK = 16 << 20;
+
+export class ZipReader {
+  private constructor(
+    readonly file: string,
+    private readonly fd: number,
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: yauzl.Entry[],
+  ) {}
+
+  static async open(file: string): Promise<ZipReader> {
+    const fd = await new Promise<number>((resolve, reject) =>
+      fs.open(file, 'r', (error, opened) =>
+        error ? reject(new ZipFormatError(`cannot open ${file}: ${error.message}`)) : resolve(opened),
+      ),
+    );
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await yauzl.fromFdPromise(fd, { lazyEntries: true, autoClose: false, strictFileNames: false });
+    } catch (error) {
+      fs.closeSync(fd);
+      throw notAZip(file, error);
+    }
+    const entries: yauzl.Entry[] = [];
+    try {
+      for await (const entry of zip.eachEntry()) entries.push(entry);
+    } catch (error) {
+      zip.close();
+      throw notAZip(file, error);
+    }
+    return new ZipReader(file, fd, zip, entries);
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+
+  /**
+   * The member's uncompressed bytes in a buffer of exactly its size, or undefined
+   * when `peek` skipped it. The CRC-32 is verified.
+   */
+  async read(entry: yauzl.Entry, peek: Peek): Promise<ArrayBuffer | undefined> {
+    const where = `${this.file}: member ${entry.fileName}`;
+    if (entry.isEncrypted()) throw new ZipFormatError(`${where} is encrypted; ptychopinn reads unencrypted archives`);
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      throw new ZipFormatError(
+        `${where} uses zip compression method ${entry.compressionMethod}; only stored (0) and deflated (8) ` +
+          'are read (numpy.savez and savez_compressed write these)',
+      );
+    }
+    const buffer = new ArrayBuffer(entry.uncompressedSize);
+    const bytes = new Uint8Array(buffer);
+    const filled =
+      entry.compressionMethod === STORED
+        ? await this.readStored(entry, bytes, peek, where)
+        : await this.readDeflated(entry, bytes, peek, where);
+    if (filled === undefined) return undefined;
+    const crc = zlib.crc32(bytes);
+    if (crc !== entry.crc32 >>> 0) {
+      throw new ZipFormatError(`${where} is corrupt (CRC-32 mismatch); the file was damaged, re-copy or re-save it`);
+    }
+    return buffer;
+  }
+
+  private async readStored(
+    entry: yauzl.Entry,
+    bytes: Uint8Array,
+    peek: Peek,
+    where: string,
+  ): Promise<number | undefined> {
+    const { fileDataStart } = await this.zip
+      .readLocalFileHeaderPromise(entry, { minimal: true })
+      .catch((error: unknown) => {
+        throw truncated(where, error);
+      });
+    if (fileDataStart + bytes.length > this.zip.fileSize) {
+      throw truncated(where, new Error(`its data run past the end of the file (${this.zip.fileSize} bytes)`));
+    }
+    let filled = 0;
+    let decided = false;
+    while (filled < bytes.length) {
+      const length = Math.min(decided ? CHUNK : 4096, bytes.length - filled);
+      const { bytesRead } = await readAt(this.fd, bytes, filled, length, fileDataStart + filled);
+      if (bytesRead === 0) throw truncated(where, new Error('unexpected end of file'));
+      filled += bytesRead;
+      if (!decided) {
+        const verdict = peek(bytes.subarray(0, filled));
+        if (verdict === 'skip') return undefined;
+        decided = verdict === 'read';
+      }
+    }
+    return filled;
+  }
+
+  private async readDeflated(
+    entry: yauzl.Entry,
+    bytes: Uint8Array,
+    peek: Peek,
+    where: string,
+  ): Promise<number | undefined> {
+    const stream = await this.zip.openReadStreamPromise(entry).catch((error: unknown) => {
+      throw truncated(where, error);
+    });
+    let filled = 0;
+    let decided = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (filled + chunk.length > bytes.length) {
+          throw new ZipFormatError(`${where} inflates to more than its recorded ${bytes.length} bytes`);
+        }
+        bytes.set(chunk, filled);
+        filled += chunk.length;
+        if (!decided) {
+          const verdict = peek(bytes.subarray(0, filled));
+          if (verdict === 'skip') {
+            stream.destroy();
+            return undefined;
+          }
+          decided = verdict === 'read';
+        }
+      }
+    } catch (error) {
+      throw error instanceof ZipFormatError ? error : truncated(where, error);
+    }
+    if (filled !== bytes.length) {
+      throw truncated(where, new Error(`inflated ${filled} of ${bytes.length} bytes`));
+    }
+    return filled;
+  }
+}
+
+function readAt(fd: number, bytes: Uint8Array, offset: number, length: number, position: number) {
+  return new Promise<{ bytesRead: number }>((resolve, reject) => {
+    fs.read(fd, bytes, offset, length, position, (error, bytesRead) =>
+      error ? reject(error) : resolve({ bytesRead }),
+    );
+  });
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function notAZip(file: string, error: unknown): ZipFormatError {
+  return new ZipFormatError(
+    `${file} is not a readable NPZ (zip) archive: ${message(error)}. If it was copied or downloaded, ` +
+      'the copy is probably truncated; otherwise re-save it with numpy.savez',
+  );
+}
+
+function truncated(where: string, error: unknown): ZipFormatError {
+  return new ZipFormatError(`${where} cannot be read (${message(error)}); the file is probably truncated or damaged`);
+}
