@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 
 import { packageVersion } from '../packageInfo';
 import { registerDoctor } from './commands/doctor';
+import { registerForward } from './commands/forward';
 import { registerInfo } from './commands/info';
 import { CliError } from './output';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInfo(program);
   registerDoctor(program);
+  registerForward(program);
   return program;
 }
 
@@ -29,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ptychopinn: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`ptychopinn: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
