@@ -44,7 +44,7 @@ export async function readNpz(file: string, options: ReadNpzOptions = {}): Promi
       }
       const key = entry.fileName.slice(0, -'.npy'.length);
       if (wanted && !wanted.has(key)) {
-        contents.skipped.push({ key, kind: 'not-requested', note: `${file}: key '${key}' not needed; not read` });
+        contents.skipped.push({ key, kind: 'not-requested', note: `${file}: key '${key}' not needed; skipped unread` });
         continue;
       }
       const where = `${file}: key '${key}'`;

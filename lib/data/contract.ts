@@ -1,0 +1,234 @@
+// Checks and converts the arrays of an NPZ into a PtychoDataset (reference §7).
+import {
+  describeShape,
+  elementCount,
+  isInteger,
+  toComplex64,
+  toFloat64,
+  type NumericArray,
+  type NpyArray,
+} from '../io/ndarray';
+import type { NpzContents } from '../io/npz';
+import type { JsTensor } from '../native/binding';
+import type { PtychoDataset } from './dataset';
+import { readDiffraction, type DiffractionOptions } from './diffraction';
+import { DatasetError } from './errors';
+
+export interface DatasetOptions extends DiffractionOptions {
+  /** Mean photons per pattern; overrides the file's `nphotons` and the value measured from counts. */
+  nphotons?: number;
+  /** Detector bad-pixel mask (H, W), nonzero = bad; replaces a `bad_pixels` key. */
+  badPixels?: NumericArray;
+}
+
+/** Every key the contract reads; anything else in a file is left unread. */
+export const DATASET_KEYS = [
+  'diff3d',
+  'diffraction',
+  'probeGuess',
+  'xcoords',
+  'ycoords',
+  'xcoords_start',
+  'ycoords_start',
+  'objectGuess',
+  'Y',
+  'scan_index',
+  'bad_pixels',
+  'nphotons',
+] as const;
+
+const DESCRIPTIONS: Record<string, string> = {
+  diff3d: "the diffraction amplitudes (M, N, N) ('diff3d' or 'diffraction')",
+  probeGuess: 'the probe, complex (N, N)',
+  xcoords: 'the x (column) positions (M,)',
+  ycoords: 'the y (row) positions (M,)',
+};
+
+class Keys {
+  constructor(private readonly contents: NpzContents) {}
+
+  where(key: string): string {
+    return `${this.contents.file}: key '${key}'`;
+  }
+
+  optional(key: string): NumericArray | undefined {
+    const array = this.contents.arrays.get(key);
+    if (!array) {
+      const skipped = this.contents.skipped.find((member) => member.key === key && member.kind === 'object');
+      if (skipped) {
+        throw new DatasetError(
+          `${this.where(key)} is stored as a pickled object array, which ptychopinn never unpickles; ` +
+            `re-save it as a numeric array, e.g. np.savez(..., ${key}=np.asarray(value, dtype=np.complex64 or np.float64))`,
+        );
+      }
+      return undefined;
+    }
+    return numeric(array, this.where(key));
+  }
+
+  required(key: string): NumericArray {
+    const array = this.optional(key);
+    if (!array) {
+      const present = [...this.contents.arrays.keys()].sort().join(', ') || '(none)';
+      throw new DatasetError(
+        `${this.contents.file} has no key '${key}' (${DESCRIPTIONS[key]}); keys present: ${present}`,
+      );
+    }
+    return array;
+  }
+}
+
+function numeric(array: NpyArray, where: string): NumericArray {
+  if (array.dtype === 'str') throw new DatasetError(`${where} is a string array; a numeric array is needed`);
+  return array;
+}
+
+export function datasetFromArrays(contents: NpzContents, options: DatasetOptions = {}): PtychoDataset {
+  const keys = new Keys(contents);
+  const notes = contents.skipped.map((member) => member.note);
+
+  const xcoords = positions(keys.required('xcoords'), keys.where('xcoords'));
+  const ycoords = positions(keys.required('ycoords'), keys.where('ycoords'));
+  if (xcoords.length !== ycoords.length) {
+    throw new DatasetError(
+      `${contents.file}: xcoords has ${xcoords.length} positions but ycoords has ${ycoords.length}; they must match`,
+    );
+  }
+  const M = xcoords.length;
+
+  const has = (key: string) =>
+    contents.arrays.has(key) || contents.skipped.some((member) => member.key === key && member.kind === 'object');
+  const diffKey = has('diff3d') || !has('diffraction') ? 'diff3d' : 'diffraction';
+  if (diffKey === 'diff3d' && has('diffraction')) {
+    notes.push(`${contents.file}: both 'diff3d' and 'diffraction' present; 'diff3d' used`);
+  }
+  const maskSource = options.badPixels
+    ? { array: options.badPixels, where: 'badPixels option' }
+    : optionalMask(keys.optional('bad_pixels'), keys.where('bad_pixels'));
+  const diffraction = readDiffraction(
+    keys.required(diffKey),
+    keys.where(diffKey),
+    M,
+    options,
+    maskSource && { data: flags(maskSource.array), shape: maskSource.array.shape, where: maskSource.where },
+  );
+  notes.push(...diffraction.notes);
+  const N = diffraction.amplitude.shape[1];
+
+  const dataset: PtychoDataset = {
+    diffraction: diffraction.amplitude,
+    probeGuess: complexImage(keys.required('probeGuess'), keys.where('probeGuess'), [N, N]),
+    xcoords,
+    ycoords,
+    badPixels: diffraction.badPixels,
+    notes,
+  };
+  for (const [key, field] of [
+    ['xcoords_start', 'xcoordsStart'],
+    ['ycoords_start', 'ycoordsStart'],
+  ] as const) {
+    const array = keys.optional(key);
+    if (array) dataset[field] = sameLength(positions(array, keys.where(key)), M, keys.where(key));
+  }
+  const object = keys.optional('objectGuess');
+  if (object) dataset.objectGuess = complexImage(object, keys.where('objectGuess'), undefined, N);
+  const Y = keys.optional('Y');
+  if (Y) {
+    const shape = Y.shape.length === 4 && Y.shape[3] === 1 ? Y.shape.slice(0, 3) : Y.shape;
+    if (shape.length === 3 && shape[0] === M && shape[1] === N && shape[2] === N) {
+      dataset.Y = { dtype: 'complex64', shape, data: finite(toComplex64(Y), keys.where('Y')) };
+    } else if (shape.length === 3 && shape[0] === M && (options.cropTo !== undefined || options.bin !== undefined)) {
+      notes.push(
+        `${keys.where('Y')}: ground-truth patches ${describeShape(Y.shape)} dropped (frames were cropped/binned)`,
+      );
+    } else {
+      throw new DatasetError(`${keys.where('Y')} has shape ${describeShape(Y.shape)}; expected (${M}, ${N}, ${N})`);
+    }
+  }
+  const scanIndex = keys.optional('scan_index');
+  if (scanIndex) dataset.scanIndex = integers(scanIndex, M, keys.where('scan_index'));
+  dataset.nphotons = photons(options.nphotons, keys.optional('nphotons'), diffraction.measuredPhotons, keys);
+  return dataset;
+}
+
+function positions(array: NumericArray, where: string): Float64Array {
+  if (array.shape.length !== 1) {
+    throw new DatasetError(`${where} has shape ${describeShape(array.shape)}; positions must be a vector (M,)`);
+  }
+  if (array.dtype.startsWith('complex') || array.dtype === 'bool') {
+    throw new DatasetError(`${where} has dtype ${array.dtype}; positions must be real numbers (object pixels)`);
+  }
+  return finite(toFloat64(array), where);
+}
+
+function sameLength(values: Float64Array, M: number, where: string): Float64Array {
+  if (values.length !== M)
+    throw new DatasetError(`${where} has ${values.length} entries; expected ${M} (one per pattern)`);
+  return values;
+}
+
+function finite<T extends Float32Array | Float64Array>(values: T, where: string): T {
+  const bad = values.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) throw new DatasetError(`${where} holds ${values[bad]} at flat index ${bad}; remove or repair it`);
+  return values;
+}
+
+function complexImage(array: NumericArray, where: string, shape?: [number, number], minSize = 0): JsTensor {
+  if (array.shape.length !== 2) {
+    throw new DatasetError(`${where} has shape ${describeShape(array.shape)}; expected a 2-D image (H, W)`);
+  }
+  if (shape && (array.shape[0] !== shape[0] || array.shape[1] !== shape[1])) {
+    throw new DatasetError(
+      `${where} has shape ${describeShape(array.shape)} but the patterns are ${shape[0]}×${shape[1]}; ` +
+        `the probe must be sampled on the reconstruction grid, (${shape[0]}, ${shape[1]})`,
+    );
+  }
+  if (array.shape[0] < minSize || array.shape[1] < minSize) {
+    throw new DatasetError(
+      `${where} has shape ${describeShape(array.shape)}; it must be at least ${minSize}×${minSize}`,
+    );
+  }
+  if (isInteger(array.dtype) || array.dtype === 'bool') {
+    throw new DatasetError(`${where} has dtype ${array.dtype}; expected a complex (or real float) image`);
+  }
+  return { dtype: 'complex64', shape: [...array.shape], data: finite(toComplex64(array), where) };
+}
+
+function optionalMask(array: NumericArray | undefined, where: string) {
+  return array && { array, where };
+}
+
+function flags(array: NumericArray): Uint8Array {
+  const values = toFloat64(array);
+  return Uint8Array.from(values, (value) => (value !== 0 ? 1 : 0));
+}
+
+function integers(array: NumericArray, M: number, where: string): Int32Array {
+  if (!isInteger(array.dtype) || array.shape.length !== 1 || elementCount(array.shape) !== M) {
+    throw new DatasetError(
+      `${where} has dtype ${array.dtype} and shape ${describeShape(array.shape)}; expected integers (${M},)`,
+    );
+  }
+  return Int32Array.from(toFloat64(array));
+}
+
+function photons(
+  given: number | undefined,
+  stored: NumericArray | undefined,
+  measured: number | undefined,
+  keys: Keys,
+): number | undefined {
+  if (given !== undefined) {
+    if (!(given > 0) || !Number.isFinite(given))
+      throw new DatasetError(`nphotons must be a positive number, got ${given}`);
+    return given;
+  }
+  if (stored) {
+    const value = toFloat64(stored);
+    if (value.length !== 1 || !(value[0] > 0) || !Number.isFinite(value[0])) {
+      throw new DatasetError(`${keys.where('nphotons')} must be one positive number, got ${Array.from(value)}`);
+    }
+    return value[0];
+  }
+  return measured;
+}
