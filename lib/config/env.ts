@@ -5,6 +5,10 @@
 export interface EnvironmentSettings {
   /** PTYCHOPINN_NUM_THREADS: LibTorch intra-op threads; default: available cores. */
   numThreads?: number;
+  /** PTYCHOPINN_DEVICE: default device (cpu, cuda, cuda:N, auto); validated by the config schema. */
+  device?: string;
+  /** PTYCHOPINN_BACKEND: default backend (libtorch, tensorflow; pytorch and torch alias libtorch). */
+  backend?: string;
 }
 
 export class EnvironmentError extends Error {
@@ -23,5 +27,10 @@ function positiveInteger(env: NodeJS.ProcessEnv, variable: string): number | und
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentSettings {
-  return { numThreads: positiveInteger(env, 'PTYCHOPINN_NUM_THREADS') };
+  const text = (variable: string) => (env[variable]?.trim() ? env[variable]!.trim() : undefined);
+  return {
+    numThreads: positiveInteger(env, 'PTYCHOPINN_NUM_THREADS'),
+    device: text('PTYCHOPINN_DEVICE'),
+    backend: text('PTYCHOPINN_BACKEND'),
+  };
 }
