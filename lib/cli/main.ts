@@ -5,6 +5,7 @@ import { packageVersion } from '../packageInfo';
 import { registerDoctor } from './commands/doctor';
 import { registerForward } from './commands/forward';
 import { registerInfo } from './commands/info';
+import { registerInspect } from './commands/inspect';
 import { CliError } from './output';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerDoctor(program);
   registerForward(program);
+  registerInspect(program);
   return program;
 }
 

@@ -1,0 +1,161 @@
+// model.ptpinn: one zip file of manifest.json + weights.safetensors, written
+// atomically (temporary file, then rename) and verified on open.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+
+import type { BackendName, ReconstructorConfig } from '../config/schema';
+import { ZipReader } from '../io/zipReader';
+import type { EpochRecord, StateDict } from '../native/binding';
+import { decodeSafetensors, encodeSafetensors } from './safetensors';
+
+export const BUNDLE_FORMAT = 'ptychopinn-model';
+export const BUNDLE_FORMAT_VERSION = 1;
+const MANIFEST = 'manifest.json';
+const WEIGHTS = 'weights.safetensors';
+
+export interface TrainingSummary {
+  epochs: number;
+  aborted: boolean;
+  stoppedEarly: boolean;
+  seconds: number;
+  finalLoss?: number;
+  finalValidationLoss?: number;
+  history: EpochRecord[];
+}
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  formatVersion: number;
+  backend: BackendName;
+  packageVersion: string;
+  libtorchVersion: string;
+  createdAt: string;
+  config: ReconstructorConfig;
+  N: number;
+  gridsize: number;
+  /** exp(log_scale) after training: the scale used at inference (reference §5). */
+  intensityScale: number;
+  /** The normalised probe the model was trained with: tensor 'probe' (N, N, 2) [re, im] of the weights. */
+  probe: { tensor: 'probe'; shape: [number, number]; layout: 'real-imag' };
+  training: TrainingSummary | null;
+  weights: { file: typeof WEIGHTS; sha256: string; bytes: number };
+}
+
+export class BundleError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'BundleError';
+  }
+}
+
+export type ManifestFields = Omit<BundleManifest, 'format' | 'formatVersion' | 'weights' | 'createdAt'>;
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Writes the bundle to `file` atomically: readers see the old file or the whole new one. */
+export async function writeBundle(file: string, fields: ManifestFields, state: StateDict): Promise<BundleManifest> {
+  const weights = encodeSafetensors(state, { format: BUNDLE_FORMAT });
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    ...fields,
+    weights: { file: WEIGHTS, sha256: sha256(weights), bytes: weights.length },
+  };
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), MANIFEST, { compress: true });
+  zip.addBuffer(Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength), WEIGHTS, { compress: false });
+  zip.end();
+  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await pipeline(zip.outputStream, fs.createWriteStream(temporary));
+    await fs.promises.rename(temporary, file);
+  } catch (error) {
+    await fs.promises.rm(temporary, { force: true });
+    throw error;
+  }
+  return manifest;
+}
+
+async function readMember(zip: ZipReader, name: string): Promise<Uint8Array> {
+  const entry = zip.entries.find((e) => e.fileName === name);
+  if (!entry) throw new BundleError(zip.file, `not a model bundle: it has no ${name}`);
+  try {
+    return new Uint8Array((await zip.read(entry, () => 'read'))!);
+  } catch (error) {
+    throw new BundleError(zip.file, `${name} is corrupt or truncated (${(error as Error).message})`);
+  }
+}
+
+function checkManifest(file: string, value: unknown): BundleManifest {
+  const m = value as Partial<BundleManifest>;
+  if (!m || m.format !== BUNDLE_FORMAT || typeof m.formatVersion !== 'number') {
+    throw new BundleError(file, `not a ptychopinn model bundle (manifest format is ${JSON.stringify(m?.format)})`);
+  }
+  if (m.formatVersion > BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      file,
+      `bundle format version ${m.formatVersion} is newer than this ptychopinn reads (${BUNDLE_FORMAT_VERSION}); upgrade ptychopinn`,
+    );
+  }
+  if (!m.config || !m.weights || typeof m.weights.sha256 !== 'string') {
+    throw new BundleError(file, 'manifest.json lacks config or weights');
+  }
+  return m as BundleManifest;
+}
+
+/** Reads only the manifest (for `inspect`). */
+export async function readManifest(file: string): Promise<BundleManifest> {
+  const zip = await openZip(file);
+  try {
+    return parseManifest(file, await readMember(zip, MANIFEST));
+  } finally {
+    zip.close();
+  }
+}
+
+/** Reads and verifies a bundle: format version, weights checksum, tensor layout. */
+export async function readBundle(file: string): Promise<{ manifest: BundleManifest; state: StateDict }> {
+  const zip = await openZip(file);
+  try {
+    const manifest = parseManifest(file, await readMember(zip, MANIFEST));
+    const weights = await readMember(zip, WEIGHTS);
+    const actual = sha256(weights);
+    if (actual !== manifest.weights.sha256) {
+      throw new BundleError(
+        file,
+        `weights checksum mismatch (manifest ${manifest.weights.sha256.slice(0, 12)}…, file ${actual.slice(0, 12)}…): the bundle is corrupt`,
+      );
+    }
+    return { manifest, state: decodeSafetensors(weights, `${file}: ${WEIGHTS}`) };
+  } finally {
+    zip.close();
+  }
+}
+
+async function openZip(file: string): Promise<ZipReader> {
+  try {
+    return await ZipReader.open(file);
+  } catch (error) {
+    throw new BundleError(file, `cannot be read as a model bundle (${(error as Error).message})`);
+  }
+}
+
+function parseManifest(file: string, bytes: Uint8Array): BundleManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new BundleError(file, `manifest.json is not JSON (${(error as Error).message})`);
+  }
+  return checkManifest(file, parsed);
+}
