@@ -55,6 +55,48 @@ def dataset(M=8, N=32):
     }
 
 
+def ptychodus(N=32, W=80, H=72):
+    """A Ptychodus product and diffraction file, as its NPZ plugins write them."""
+    y, x = np.meshgrid(np.arange(N), np.arange(N), indexing='ij')
+    oy, ox = np.meshgrid(np.arange(H), np.arange(W), indexing='ij')
+    dx, dy, cx, cy = 1e-8, 2e-8, 1e-6, -2e-6
+    indexes = [15, 10, 12, 11, 14]
+    x_px = np.array([20.0 + 3 * k for k in range(5)])
+    y_px = np.array([30.0 - 2 * k for k in range(5)])
+    product = {
+        'name': 'fixture scan',
+        'comments': 'written by make-numpy-fixtures.py',
+        'detector_object_distance_m': 2.0,
+        'probe_energy_eV': 8000.0,
+        'probe_photon_count': 0.0,
+        'exposure_time_s': 0.1,
+        'mass_attenuation_m2_kg': 0.0,
+        'probe_position_indexes': indexes,
+        'probe_position_x_m': list((x_px - W / 2) * dx + cx),
+        'probe_position_y_m': list((y_px - H / 2) * dy + cy),
+        'probe': ((1 + x / 10) * np.exp(1j * y / 10)).astype(np.complex64)[None, None],
+        'probe_pixel_width_m': dx,
+        'probe_pixel_height_m': dy,
+        'object': ((1 + ox / 100) * np.exp(-1j * oy / 30)).astype(np.complex64)[None],
+        'object_center_x_m': cx,
+        'object_center_y_m': cy,
+        'object_pixel_width_m': dx,
+        'object_pixel_height_m': dy,
+        'object_layer_spacing_m': np.zeros(0),
+        'loss_epochs': [0, 1, 2],
+        'loss_values': [3.0, 2.0, 1.5],
+    }
+    m, i, j = np.meshgrid(np.arange(6), np.arange(N), np.arange(N), indexing='ij')
+    bad = np.zeros((N, N), bool)
+    bad[3, 4] = True
+    patterns = {
+        'indexes': np.arange(10, 16),
+        'patterns': ((7 * m + 3 * i + j) % 50).astype(np.uint16),
+        'bad_pixels': bad,
+    }
+    return product, patterns
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     zoo = dtype_zoo()
@@ -64,6 +106,9 @@ def main():
         os.path.join(OUT, 'fortran.npz'),
         **{key: np.asfortranarray(zoo[key]) for key in ('int16', 'float32', 'complex128', 'bool')},
     )
+    product, patterns = ptychodus()
+    np.savez(os.path.join(OUT, 'ptychodus_product.npz'), **product)
+    np.savez_compressed(os.path.join(OUT, 'ptychodus_patterns.npz'), allow_pickle=False, **patterns)
     data = dataset()
     np.savez_compressed(os.path.join(OUT, 'dataset_complex128.npz'), **data)
     # A required key pickled: must be refused, never unpickled.
