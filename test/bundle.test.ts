@@ -26,6 +26,7 @@ const fields: ManifestFields = {
   config,
   N,
   gridsize: 1,
+  inputScale: 10,
   intensityScale: 12.5,
   probe: { tensor: 'probe', shape: [N, N], layout: 'real-imag' },
   training: null,

@@ -1,12 +1,10 @@
 // model.ptpinn: one zip file of manifest.json + weights.safetensors, written
 // atomically (temporary file, then rename) and verified on open.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 
 import type { BackendName, ReconstructorConfig } from '../config/schema';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { ZipReader } from '../io/zipReader';
 import type { EpochRecord, StateDict } from '../native/binding';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -36,6 +34,8 @@ export interface BundleManifest {
   config: ReconstructorConfig;
   N: number;
   gridsize: number;
+  /** s = sqrt(nphotons)/(N/2) the model was built with: inputs are scaled by s / exp(log_scale). */
+  inputScale: number;
   /** exp(log_scale) after training: the scale used at inference (reference §5). */
   intensityScale: number;
   /** The normalised probe the model was trained with: tensor 'probe' (N, N, 2) [re, im] of the weights. */
@@ -74,15 +74,7 @@ export async function writeBundle(file: string, fields: ManifestFields, state: S
   zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), MANIFEST, { compress: true });
   zip.addBuffer(Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength), WEIGHTS, { compress: false });
   zip.end();
-  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await pipeline(zip.outputStream, fs.createWriteStream(temporary));
-    await fs.promises.rename(temporary, file);
-  } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, zip.outputStream);
   return manifest;
 }
 

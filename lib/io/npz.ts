@@ -1,10 +1,9 @@
 // NPZ archives as numpy.savez / savez_compressed write them: one `<key>.npy` member
 // per array, stored or deflated, Zip64 allowed.
-import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 
+import { writeFileAtomic } from './atomicWrite';
 import type { NpyArray } from './ndarray';
 import { decodeNpy, encodeNpy, isObjectDescr, readNpyHeader } from './npy';
 import { ZipReader } from './zipReader';
@@ -94,12 +93,5 @@ export async function writeNpz(
     });
   }
   zip.end();
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await pipeline(zip.outputStream, fs.createWriteStream(temporary));
-    await fs.promises.rename(temporary, file);
-  } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, zip.outputStream);
 }
