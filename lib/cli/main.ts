@@ -6,6 +6,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerForward } from './commands/forward';
 import { registerInfo } from './commands/info';
 import { registerInspect } from './commands/inspect';
+import { registerSimulate } from './commands/simulate';
 import { CliError } from './output';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerForward(program);
   registerInspect(program);
+  registerSimulate(program);
   return program;
 }
 
