@@ -3,9 +3,12 @@ import { Command, CommanderError } from 'commander';
 
 import { packageVersion } from '../packageInfo';
 import { registerDoctor } from './commands/doctor';
+import { registerEvaluate } from './commands/evaluate';
 import { registerForward } from './commands/forward';
+import { registerInfer } from './commands/infer';
 import { registerInfo } from './commands/info';
 import { registerInspect } from './commands/inspect';
+import { registerTrain } from './commands/train';
 import { registerSimulate } from './commands/simulate';
 import { CliError } from './output';
 
@@ -19,6 +22,9 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerForward(program);
   registerInspect(program);
+  registerTrain(program);
+  registerInfer(program);
+  registerEvaluate(program);
   registerSimulate(program);
   return program;
 }

@@ -51,6 +51,9 @@ export function stitchGeometry(positions: Float64Array, crop: number): StitchGeo
   return { size, pad, mean, origin: [mean[0] - pad - crop / 2, mean[1] - pad - crop / 2] };
 }
 
+// Canvas pixels with less total splat weight than this were reached by no patch.
+const COVERED = 1e-6;
+
 export class Stitcher {
   readonly geometry: StitchGeometry;
   private readonly canvas: NativeStitchCanvas;
@@ -74,20 +77,44 @@ export class Stitcher {
     return this.canvas.add(patches, { dtype: 'float64', shape: [positions.length / 2, 2], data: centres }, this.crop);
   }
 
-  /** The stitched object; frees the native canvas. */
+  /**
+   * The stitched object, trimmed to the pixels some patch covered (the reference's
+   * square canvas overhangs a rectangular scan), with the origin moved to match.
+   * Frees the native canvas.
+   */
   finish(): StitchedObject {
-    const { object } = this.canvas.result();
+    const { object, weight } = this.canvas.result();
     this.canvas.dispose();
     const size = this.geometry.size;
-    const amplitude = new Float32Array(size * size);
-    const phase = new Float32Array(size * size);
-    for (let i = 0; i < size * size; i++) {
-      const re = object.data[2 * i];
-      const im = object.data[2 * i + 1];
-      amplitude[i] = Math.hypot(re, im);
-      phase[i] = Math.atan2(im, re);
+    let [top, left, bottom, right] = [size, size, -1, -1];
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) {
+        if (weight.data[r * size + c] <= COVERED) continue;
+        top = Math.min(top, r);
+        bottom = Math.max(bottom, r);
+        left = Math.min(left, c);
+        right = Math.max(right, c);
+      }
     }
-    return { object, amplitude, phase, height: size, width: size, origin: this.geometry.origin };
+    const height = bottom - top + 1;
+    const width = right - left + 1;
+    const data = new Float32Array(height * width * 2);
+    const amplitude = new Float32Array(height * width);
+    const phase = new Float32Array(height * width);
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        const from = (r + top) * size + (c + left);
+        const to = r * width + c;
+        const re = object.data[2 * from];
+        const im = object.data[2 * from + 1];
+        data[2 * to] = re;
+        data[2 * to + 1] = im;
+        amplitude[to] = Math.hypot(re, im);
+        phase[to] = Math.atan2(im, re);
+      }
+    }
+    const origin: [number, number] = [this.geometry.origin[0] + left, this.geometry.origin[1] + top];
+    return { object: { dtype: 'complex64', shape: [height, width], data }, amplitude, phase, height, width, origin };
   }
 }
 

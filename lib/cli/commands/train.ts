@@ -1,0 +1,90 @@
+import path from 'node:path';
+
+import type { Command } from 'commander';
+
+import { loadConfig } from '../../config/load';
+import { loadDataset } from '../../data/datasetFile';
+import type { Device } from '../../model/PtychoPINNModel';
+import type { InputKind } from '../../data/dataset';
+import { writeFileAtomic } from '../../io/atomicWrite';
+import { lossFigure } from '../../render/figures';
+import { Reconstructor } from '../../workflow/Reconstructor';
+import { addConfigFlags, addInputKindFlag, addOutputFlags, configOverrides } from '../configFlags';
+import { progressReporter } from '../progress';
+import { abortOnInterrupt } from '../signals';
+
+interface TrainFlags {
+  trainData: string;
+  testData?: string;
+  outputDir: string;
+  config?: string;
+  inputKind?: InputKind;
+  checkpointEvery?: string;
+  initFrom?: string;
+  json?: boolean;
+  quiet?: boolean;
+  [flag: string]: unknown;
+}
+
+export function registerTrain(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train a PtychoPINN model; writes model.ptpinn, history.json and loss.png')
+    .requiredOption('--train-data <file.npz>', 'training dataset')
+    .option('--test-data <file.npz>', 'validation dataset (default: a seeded 5 % of the training groups)')
+    .requiredOption('--output-dir <dir>', 'where model.ptpinn, history.json and loss.png go')
+    .option('--checkpoint-every <epochs>', 'also write model.ptpinn every so many epochs (always on Ctrl-C)')
+    .option('--init-from <model.ptpinn>', 'fine-tune an existing model instead of starting afresh');
+  addConfigFlags(command);
+  addInputKindFlag(command);
+  addOutputFlags(command).action(async (flags: TrainFlags) => {
+    const { config, notes } = loadConfig({ file: flags.config, overrides: configOverrides(flags) });
+    const reporter = progressReporter(flags, config.nepochs);
+    notes.forEach((note) => reporter.message(note));
+    const datasetOptions = { inputKind: flags.inputKind };
+    const train = await loadDataset(flags.trainData, datasetOptions);
+    const test = flags.testData ? await loadDataset(flags.testData, datasetOptions) : undefined;
+    [...train.notes, ...(test?.notes ?? [])].forEach((note) => reporter.message(note));
+    const reconstructor = flags.initFrom
+      ? await Reconstructor.openModel(flags.initFrom, { device: config.device as Device, training: config })
+      : Reconstructor.fromConfig(config);
+    const modelFile = path.join(flags.outputDir, 'model.ptpinn');
+    const checkpointEvery = flags.checkpointEvery === undefined ? undefined : Number(flags.checkpointEvery);
+    const interrupt = abortOnInterrupt(() => reporter.message('interrupted: stopping after this batch and saving'));
+    try {
+      const summary = await reconstructor.train(train, {
+        validationData: test,
+        signal: interrupt.signal,
+        onProgress: (event) => reporter.onEvent(event),
+        checkpointPath: modelFile,
+        checkpointEvery,
+      });
+      reporter.stop();
+      await reconstructor.saveModel(modelFile);
+      await writeFileAtomic(
+        path.join(flags.outputDir, 'history.json'),
+        `${JSON.stringify(summary.history, null, 2)}\n`,
+      );
+      await lossFigure(summary.history).writePng(path.join(flags.outputDir, 'loss.png'));
+      const result = {
+        type: 'result',
+        model: modelFile,
+        epochs: summary.epochs,
+        aborted: summary.aborted,
+        finalLoss: summary.finalLoss,
+        finalValidationLoss: summary.finalValidationLoss,
+        seconds: summary.seconds,
+        backend: reconstructor.backend,
+      };
+      if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else if (!flags.quiet) {
+        process.stdout.write(
+          `${summary.aborted ? 'stopped early (interrupted)' : 'trained'}: ${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s, final loss ${summary.finalLoss}\nwrote ${modelFile}\n`,
+        );
+      }
+    } finally {
+      interrupt.dispose();
+      reconstructor.dispose();
+    }
+  });
+}

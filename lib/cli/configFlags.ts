@@ -1,0 +1,59 @@
+// Configuration flags shared by commands: kebab-case on the command line,
+// PtychoPINN's field names in the schema (`--N` keeps its name).
+import { type Command, Option } from 'commander';
+
+import type { ReconstructorConfig } from '../config/schema';
+import type { InputKind } from '../data/dataset';
+
+const FLAGS: [flag: string, field: keyof ReconstructorConfig, help: string][] = [
+  ['--N <n>', 'N', 'pattern size (power of two ≥ 32)'],
+  ['--gridsize <g>', 'gridsize', 'patterns per group side (C = g²)'],
+  ['--n-filters-scale <s>', 'n_filters_scale', 'network width multiplier'],
+  ['--nepochs <e>', 'nepochs', 'training epochs'],
+  ['--batch-size <b>', 'batch_size', 'groups per training batch'],
+  ['--n-groups <n>', 'n_groups', 'training groups drawn from the scan'],
+  ['--nphotons <n>', 'nphotons', 'mean photons per pattern (when the data does not say)'],
+  ['--learning-rate <lr>', 'learning_rate', 'Adam learning rate'],
+  ['--seed <s>', 'seed', 'seed of initialisation, grouping, split and shuffles'],
+  ['--device <d>', 'device', 'auto | cpu | cuda | cuda:N'],
+  ['--backend <b>', 'backend', 'libtorch (default; aliases pytorch, torch) | tensorflow'],
+];
+
+/** commander's camelCase attribute for a flag such as --n-filters-scale. */
+function attribute(flag: string): string {
+  const name = flag.split(' ')[0].replace(/^--/, '');
+  return name === 'N' ? 'N' : name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function addConfigFlags(command: Command, fields?: (keyof ReconstructorConfig)[]): Command {
+  command.option('--config <file>', 'JSON or YAML configuration (PtychoPINN YAML configs work)');
+  for (const [flag, field, help] of FLAGS) {
+    if (!fields || fields.includes(field)) command.option(flag, help);
+  }
+  return command;
+}
+
+export function configOverrides(options: Record<string, unknown>): Partial<Record<keyof ReconstructorConfig, unknown>> {
+  const overrides: Partial<Record<keyof ReconstructorConfig, unknown>> = {};
+  for (const [flag, field] of FLAGS) {
+    const value = options[attribute(flag)];
+    if (value !== undefined) overrides[field] = value;
+  }
+  return overrides;
+}
+
+export function addInputKindFlag(command: Command): Command {
+  return command.addOption(
+    new Option('--input-kind <kind>', 'what the diffraction numbers are, when not plain amplitudes').choices([
+      'amplitude',
+      'intensity',
+      'counts',
+    ]),
+  );
+}
+
+export function addOutputFlags(command: Command): Command {
+  return command.option('--json', 'progress and results as JSON lines').option('--quiet', 'print nothing but errors');
+}
+
+export type { InputKind };
