@@ -174,7 +174,7 @@ export class Reconstructor {
       signal: options.signal,
       onProgress: (event) => {
         if (event.type === 'epoch') {
-          const { type: _type, ...record } = event;
+          const { type, ...record } = event;
           history.push(record);
         }
         if (event.type === 'checkpoint' && options.checkpointPath) {
