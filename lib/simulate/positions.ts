@@ -51,7 +51,8 @@ export function scanPositions(n: number, N: number, size: number, spec: Position
         `${size}-pixel object leaves for ${N}×${N} patches; lower --n-images or --step, or raise --object-size`,
     );
   }
-  const origin = (lo + hi - extent) / 2;
+  // A whole-pixel origin keeps integer steps on pixel centres, where Y needs no interpolation.
+  const origin = Math.floor((lo + hi - extent) / 2);
   const xcoordsStart = new Float64Array(n).map((_, k) => origin + (k % side) * step);
   const ycoordsStart = new Float64Array(n).map((_, k) => origin + Math.floor(k / side) * step);
   for (let k = 0; k < n; k += 1) {
