@@ -4,6 +4,8 @@
 // on the Node version) and builds with cmake-js into build/Release, where
 // prebuildify collects the .node file. The build is incremental: CMake tracks every
 // input, so an up-to-date build/Release is exactly what a clean build would make.
+// prebuildify then moves the file out of build/Release; `npm run prebuild` relinks
+// it afterwards so the checkout keeps loading its own build.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');

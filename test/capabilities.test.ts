@@ -37,7 +37,7 @@ describe('capabilities()', () => {
     const caps = capabilities();
     expect(caps.packageVersion).toBe(JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version);
     expect(fs.existsSync(caps.addon.path)).toBe(true);
-    expect(caps.addon.prebuilt).toBe(false);
+    expect(caps.addon.prebuilt).toBe(caps.addon.path.includes(`${path.sep}prebuilds${path.sep}`));
     expect(caps.cuda.available).toBe(caps.cuda.devices.length > 0);
     if (!caps.cuda.compiled) expect(caps.cuda.devices).toEqual([]);
   });

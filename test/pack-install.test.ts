@@ -22,9 +22,13 @@ function compilerFreePath(dir: string): string {
 
 describe('packed tarball', () => {
   it('installs without a compiler and loads the prebuilt binary', () => {
-    execFileSync(process.execPath, [npmCli, 'run', 'prebuild', '--silent'], { cwd: repoRoot, stdio: 'ignore' });
+    // CI makes the prebuild in a step of its own; elsewhere make it here.
     const prebuilds = path.join(repoRoot, 'prebuilds', `${process.platform}-${process.arch}`);
-    expect(fs.readdirSync(prebuilds).some((f) => f.endsWith('.node'))).toBe(true);
+    const hasPrebuild = () => fs.existsSync(prebuilds) && fs.readdirSync(prebuilds).some((f) => f.endsWith('.node'));
+    if (!hasPrebuild()) {
+      execFileSync(process.execPath, [npmCli, 'run', 'prebuild', '--silent'], { cwd: repoRoot, stdio: 'ignore' });
+    }
+    expect(hasPrebuild()).toBe(true);
 
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-pack-'));
     const packed = execFileSync(process.execPath, [npmCli, 'pack', '--silent', '--pack-destination', work], {
