@@ -1,16 +1,12 @@
-import path from 'node:path';
-
 import type { Command } from 'commander';
 
 import { loadDataset } from '../../data/datasetFile';
 import type { InputKind } from '../../data/dataset';
-import { writeNpz } from '../../io/npz';
 import type { Device } from '../../model/PtychoPINNModel';
-import { imageFigure } from '../../render/figures';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import { addInputKindFlag, addOutputFlags } from '../configFlags';
+import { writeReconstructionOutputs } from '../outputs';
 import { abortOnInterrupt } from '../signals';
-import { writeMetricsIfGroundTruth } from './evaluateOutput';
 
 interface InferFlags {
   model: string;
@@ -41,20 +37,7 @@ export function registerInfer(program: Command): void {
       const result = await reconstructor.reconstruct(data, { signal: interrupt.signal });
       const out = flags.outputDir;
       const shape = [result.height, result.width];
-      await writeNpz(path.join(out, 'reconstruction.npz'), {
-        object: { dtype: 'complex64', shape, data: result.object.data as Float32Array },
-        amplitude: { dtype: 'float32', shape, data: result.amplitude },
-        phase: { dtype: 'float32', shape, data: result.phase },
-        origin: { dtype: 'float64', shape: [2], data: Float64Array.from(result.origin) },
-        positions: { dtype: 'float64', shape: [result.positions.length / 2, 2], data: result.positions },
-        backend: { dtype: 'str', shape: [], data: [result.backend] },
-      });
-      const figure = { height: result.height, width: result.width };
-      await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' }).writePng(
-        path.join(out, 'amplitude.png'),
-      );
-      await imageFigure({ ...figure, values: result.phase, kind: 'phase' }).writePng(path.join(out, 'phase.png'));
-      const metrics = await writeMetricsIfGroundTruth(data, result, path.join(out, 'metrics.json'));
+      const metrics = await writeReconstructionOutputs(out, result, data);
       const summary = {
         type: 'result',
         output: out,

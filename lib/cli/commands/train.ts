@@ -6,10 +6,9 @@ import { loadConfig } from '../../config/load';
 import { loadDataset } from '../../data/datasetFile';
 import type { Device } from '../../model/PtychoPINNModel';
 import type { InputKind } from '../../data/dataset';
-import { writeFileAtomic } from '../../io/atomicWrite';
-import { lossFigure } from '../../render/figures';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import { addConfigFlags, addInputKindFlag, addOutputFlags, configOverrides } from '../configFlags';
+import { writeTrainingOutputs } from '../outputs';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 
@@ -60,12 +59,7 @@ export function registerTrain(program: Command): void {
         checkpointEvery,
       });
       reporter.stop();
-      await reconstructor.saveModel(modelFile);
-      await writeFileAtomic(
-        path.join(flags.outputDir, 'history.json'),
-        `${JSON.stringify(summary.history, null, 2)}\n`,
-      );
-      await lossFigure(summary.history).writePng(path.join(flags.outputDir, 'loss.png'));
+      await writeTrainingOutputs(flags.outputDir, reconstructor, summary);
       const result = {
         type: 'result',
         model: modelFile,
