@@ -127,6 +127,18 @@ describe('damaged files are refused with a message that says what is wrong', () 
     await expect(readNpz(file)).rejects.toThrow(/member x\.npy is corrupt \(CRC-32 mismatch\)/);
   });
 
+  it('a deflated member whose compressed data are damaged', async () => {
+    const file = path.join(dir, 'deflate-damaged.npz');
+    const data = new Float32Array(50_000).map((_, i) => Math.sqrt(i));
+    await writeNpz(file, { diff3d: { dtype: 'float32', shape: [50_000], data } });
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0xff, 20_000, 20_400);
+    fs.writeFileSync(file, bytes);
+    await expect(readNpz(file)).rejects.toThrow(
+      /member diff3d\.npy (cannot be read \(.*\); the file is probably truncated or damaged|is corrupt \(CRC-32 mismatch\))/,
+    );
+  });
+
   it('a big-endian array', async () => {
     const npy = encodeNpy({ dtype: 'float32', shape: [2], data: new Float32Array(2) }, 'x');
     const header = Buffer.from(npy.buffer, npy.byteOffset, npy.byteLength);

@@ -1,7 +1,10 @@
 // Random-access reading of zip members into one preallocated buffer each, so that a
 // member never exists twice in memory: stored members are read straight from the
-// file, deflated ones are inflated chunk by chunk into place.
+// file, deflated ones are inflated chunk by chunk into place. yauzl reads the
+// central directory (Zip64 included) and local headers; the data are read here.
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 
@@ -17,7 +20,11 @@ export type Peek = (head: Uint8Array) => 'read' | 'skip' | 'more';
 
 const STORED = 0;
 const DEFLATED = 8;
-const CHUNK = 16 << 20;
+/** Bytes per read from the file. */
+const CHUNK = 4 << 20;
+const INFLATE_CHUNK = 1 << 20;
+/** Thrown inside the inflate pipeline to stop it when the peek skips a member. */
+const SKIP = Symbol('skip');
 
 export class ZipReader {
   private constructor(
@@ -81,25 +88,30 @@ export class ZipReader {
     return buffer;
   }
 
+  private async dataStart(entry: yauzl.Entry, length: number, where: string): Promise<number> {
+    const { fileDataStart } = await this.zip
+      .readLocalFileHeaderPromise(entry, { minimal: true })
+      .catch((error: unknown) => {
+        throw truncated(where, error);
+      });
+    if (fileDataStart + length > this.zip.fileSize) {
+      throw truncated(where, new Error(`its data run past the end of the file (${this.zip.fileSize} bytes)`));
+    }
+    return fileDataStart;
+  }
+
   private async readStored(
     entry: yauzl.Entry,
     bytes: Uint8Array,
     peek: Peek,
     where: string,
   ): Promise<number | undefined> {
-    const { fileDataStart } = await this.zip
-      .readLocalFileHeaderPromise(entry, { minimal: true })
-      .catch((error: unknown) => {
-        throw truncated(where, error);
-      });
-    if (fileDataStart + bytes.length > this.zip.fileSize) {
-      throw truncated(where, new Error(`its data run past the end of the file (${this.zip.fileSize} bytes)`));
-    }
+    const start = await this.dataStart(entry, bytes.length, where);
     let filled = 0;
     let decided = false;
     while (filled < bytes.length) {
       const length = Math.min(decided ? CHUNK : 4096, bytes.length - filled);
-      const { bytesRead } = await readAt(this.fd, bytes, filled, length, fileDataStart + filled);
+      const bytesRead = await readAt(this.fd, bytes, filled, length, start + filled);
       if (bytesRead === 0) throw truncated(where, new Error('unexpected end of file'));
       filled += bytesRead;
       if (!decided) {
@@ -111,34 +123,37 @@ export class ZipReader {
     return filled;
   }
 
+  /** Inflates straight from the file; large zlib chunks make this several times faster than 16 KiB ones. */
   private async readDeflated(
     entry: yauzl.Entry,
     bytes: Uint8Array,
     peek: Peek,
     where: string,
   ): Promise<number | undefined> {
-    const stream = await this.zip.openReadStreamPromise(entry).catch((error: unknown) => {
-      throw truncated(where, error);
-    });
+    const start = await this.dataStart(entry, entry.compressedSize, where);
     let filled = 0;
     let decided = false;
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (filled + chunk.length > bytes.length) {
-          throw new ZipFormatError(`${where} inflates to more than its recorded ${bytes.length} bytes`);
-        }
-        bytes.set(chunk, filled);
-        filled += chunk.length;
-        if (!decided) {
-          const verdict = peek(bytes.subarray(0, filled));
-          if (verdict === 'skip') {
-            stream.destroy();
-            return undefined;
+      await pipeline(
+        Readable.from(this.blocks(start, entry.compressedSize, where), { highWaterMark: 1 }),
+        zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK }),
+        async (inflated: AsyncIterable<Buffer>) => {
+          for await (const chunk of inflated) {
+            if (filled + chunk.length > bytes.length) {
+              throw new ZipFormatError(`${where} inflates to more than its recorded ${bytes.length} bytes`);
+            }
+            bytes.set(chunk, filled);
+            filled += chunk.length;
+            if (!decided) {
+              const verdict = peek(bytes.subarray(0, filled));
+              if (verdict === 'skip') throw SKIP;
+              decided = verdict === 'read';
+            }
           }
-          decided = verdict === 'read';
-        }
-      }
+        },
+      );
     } catch (error) {
+      if (error === SKIP) return undefined;
       throw error instanceof ZipFormatError ? error : truncated(where, error);
     }
     if (filled !== bytes.length) {
@@ -146,13 +161,21 @@ export class ZipReader {
     }
     return filled;
   }
+
+  private async *blocks(start: number, size: number, where: string): AsyncGenerator<Buffer> {
+    for (let offset = 0; offset < size;) {
+      const block = Buffer.allocUnsafe(Math.min(CHUNK, size - offset));
+      const bytesRead = await readAt(this.fd, block, 0, block.length, start + offset);
+      if (bytesRead === 0) throw truncated(where, new Error('unexpected end of file'));
+      offset += bytesRead;
+      yield block.subarray(0, bytesRead);
+    }
+  }
 }
 
 function readAt(fd: number, bytes: Uint8Array, offset: number, length: number, position: number) {
-  return new Promise<{ bytesRead: number }>((resolve, reject) => {
-    fs.read(fd, bytes, offset, length, position, (error, bytesRead) =>
-      error ? reject(error) : resolve({ bytesRead }),
-    );
+  return new Promise<number>((resolve, reject) => {
+    fs.read(fd, bytes, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
   });
 }
 
