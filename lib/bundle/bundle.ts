@@ -21,6 +21,8 @@ export interface TrainingSummary {
   seconds: number;
   finalLoss?: number;
   finalValidationLoss?: number;
+  /** Validation loss of the model before this training. */
+  initialValidationLoss?: number;
   history: EpochRecord[];
 }
 

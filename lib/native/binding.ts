@@ -154,6 +154,9 @@ export type TrainEvent =
 
 export interface TrainResult {
   history: EpochRecord[];
+  /** Validation loss and NLL before this training; absent without validation data. */
+  initialValidationLoss?: number;
+  initialValidationNll?: number;
   aborted: boolean;
   stoppedEarly: boolean;
 }

@@ -116,6 +116,8 @@ void TrainingJob::drain(Napi::Env env, Napi::Function onEvent) {
         result.Set("history", history);
         result.Set("aborted", e.result.aborted);
         result.Set("stoppedEarly", e.result.stoppedEarly);
+        setNumber(result, "initialValidationLoss", e.result.initialValidationLoss);
+        setNumber(result, "initialValidationNll", e.result.initialValidationNll);
         deferred_.Resolve(result);
       }
       continue;

@@ -96,6 +96,12 @@ TrainResult train(model::PtychoPINN& model, std::shared_mutex& weightsLock, cons
   const int64_t M = amplitudes.size(0);
   const int64_t batches = (M + options.batchSize - 1) / options.batchSize;
   TrainResult result;
+  if (valAmplitudes.defined()) {
+    model->eval();
+    auto before = evaluate(model, weightsLock, valAmplitudes, valPositions, mask, options.batchSize);
+    result.initialValidationLoss = before.mean(before.loss);
+    result.initialValidationNll = before.mean(before.nll);
+  }
 
   for (int64_t epoch = 1; epoch <= options.epochs && !result.aborted; ++epoch) {
     auto epochStart = Clock::now();

@@ -5,6 +5,7 @@
 #include <torch/types.h>
 
 #include <atomic>
+#include <cmath>
 #include <map>
 #include <shared_mutex>
 #include <string>
@@ -60,6 +61,9 @@ class ProgressSink {
 
 struct TrainResult {
   std::vector<EpochRecord> history;
+  // Validation loss and NLL of the model as it was before this training (NaN without validation data).
+  double initialValidationLoss = std::nan("");
+  double initialValidationNll = std::nan("");
   bool aborted = false;
   bool stoppedEarly = false;
 };
