@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { packageVersion } from '../packageInfo';
+import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerEvaluate } from './commands/evaluate';
 import { registerForward } from './commands/forward';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerInfer(program);
   registerEvaluate(program);
   registerSimulate(program);
+  registerDemo(program);
   return program;
 }
 
