@@ -189,7 +189,10 @@ export class Reconstructor {
       },
     });
     await pendingWrite;
-    this.training = { ...summary(result.aborted, result.stoppedEarly), initialValidationLoss: result.initialValidationLoss };
+    this.training = {
+      ...summary(result.aborted, result.stoppedEarly),
+      initialValidationLoss: result.initialValidationLoss,
+    };
     this.trainingData = trainData;
     return this.training;
   }
