@@ -18,3 +18,30 @@ export { readPtychodus, type PtychodusData, type PtychodusMetadata } from './dat
 export { writePtychodusProduct, type PtychodusProduct } from './data/ptychodusWrite';
 export { simulate, type ObjectSpec, type ProbeSpec, type SimulateOptions } from './simulate/simulate';
 export type { PositionSpec } from './simulate/positions';
+// Reconstructor workflow (issue 6): configuration, backends, bundles, stitching, metrics.
+export {
+  Reconstructor,
+  type OpenModelOptions,
+  type Reconstruction,
+  type ReconstructOptions,
+  type TrainOptions,
+} from './workflow/Reconstructor';
+export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load';
+export {
+  ConfigError,
+  DEFAULT_CONFIG,
+  validateConfig,
+  type BackendName,
+  type ReconstructorConfig,
+} from './config/schema';
+export { BackendMismatchError, BackendUnavailableError, listBackends, resolveBackendName } from './backends/registry';
+export {
+  BUNDLE_FORMAT_VERSION,
+  BundleError,
+  readManifest,
+  type BundleManifest,
+  type TrainingSummary,
+} from './bundle/bundle';
+export { stitchGeometry, Stitcher, type StitchedObject, type StitchGeometry } from './stitch/Stitcher';
+export { evaluate, type ChannelMetrics, type EvaluateOptions, type Metrics } from './metrics';
+export * as physics from './physics';
