@@ -1,6 +1,7 @@
 // NPZ archives as numpy.savez / savez_compressed write them: one `<key>.npy` member
 // per array, stored or deflated, Zip64 allowed.
 import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import yazl from 'yazl';
 
 import { writeFileAtomic } from './atomicWrite';
@@ -24,16 +25,45 @@ export interface NpzContents {
 export interface ReadNpzOptions {
   /** Read only these keys; other members are skipped without being read. */
   keys?: readonly string[];
+  /**
+   * Refuse an archive whose members to read declare more uncompressed bytes than this,
+   * before any is allocated: a small deflated upload cannot then claim gigabytes.
+   */
+  maxBytes?: number;
+}
+
+/** The arrays of an NPZ would take more memory than ReadNpzOptions.maxBytes allows. */
+export class NpzSizeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NpzSizeError';
+  }
 }
 
 export async function readNpz(file: string, options: ReadNpzOptions = {}): Promise<NpzContents> {
-  const zip = await ZipReader.open(file);
+  return readMembers(await ZipReader.open(file), options);
+}
+
+/** readNpz for an archive in memory; `name` stands for the file name in contents and messages. */
+export async function readNpzBuffer(buffer: Buffer, name: string, options: ReadNpzOptions = {}): Promise<NpzContents> {
+  return readMembers(await ZipReader.fromBuffer(buffer, name), options);
+}
+
+/** The array key of an `<key>.npy` member; undefined for anything else. */
+function memberKey(entry: { fileName: string }): string | undefined {
+  return entry.fileName.endsWith('.npy') ? entry.fileName.slice(0, -'.npy'.length) : undefined;
+}
+
+async function readMembers(zip: ZipReader, options: ReadNpzOptions): Promise<NpzContents> {
+  const file = zip.file;
   const wanted = options.keys ? new Set(options.keys) : undefined;
   const contents: NpzContents = { file, arrays: new Map(), skipped: [] };
   try {
+    if (options.maxBytes !== undefined) checkDeclaredSize(zip, wanted, options.maxBytes);
     for (const entry of zip.entries) {
       if (entry.fileName.endsWith('/')) continue;
-      if (!entry.fileName.endsWith('.npy')) {
+      const key = memberKey(entry);
+      if (key === undefined) {
         contents.skipped.push({
           key: entry.fileName,
           kind: 'not-npy',
@@ -41,7 +71,6 @@ export async function readNpz(file: string, options: ReadNpzOptions = {}): Promi
         });
         continue;
       }
-      const key = entry.fileName.slice(0, -'.npy'.length);
       if (wanted && !wanted.has(key)) {
         contents.skipped.push({ key, kind: 'not-requested', note: `${file}: key '${key}' not needed; skipped unread` });
         continue;
@@ -68,6 +97,19 @@ export async function readNpz(file: string, options: ReadNpzOptions = {}): Promi
   return contents;
 }
 
+function checkDeclaredSize(zip: ZipReader, wanted: Set<string> | undefined, maxBytes: number): void {
+  let total = 0;
+  for (const entry of zip.entries) {
+    const key = memberKey(entry);
+    if (key !== undefined && (!wanted || wanted.has(key))) total += entry.uncompressedSize;
+  }
+  if (total > maxBytes) {
+    throw new NpzSizeError(
+      `${zip.file}: its arrays take ${total} bytes uncompressed, more than the ${maxBytes} allowed`,
+    );
+  }
+}
+
 export interface WriteNpzOptions {
   /** Deflate members, as numpy.savez_compressed does. Default true. */
   compress?: boolean;
@@ -82,10 +124,22 @@ export async function writeNpz(
   arrays: Readonly<Record<string, NpyArray>>,
   options: WriteNpzOptions = {},
 ): Promise<void> {
+  await writeFileAtomic(file, npzStream(arrays, options, `writeNpz(${path.basename(file)})`));
+}
+
+/** The NPZ that writeNpz would write, in memory (an HTTP response, say). */
+export async function npzBuffer(
+  arrays: Readonly<Record<string, NpyArray>>,
+  options: WriteNpzOptions = {},
+): Promise<Buffer> {
+  return buffer(npzStream(arrays, options, 'npzBuffer()'));
+}
+
+function npzStream(arrays: Readonly<Record<string, NpyArray>>, options: WriteNpzOptions, caller: string) {
   const compress = options.compress ?? true;
   const zip = new yazl.ZipFile();
   for (const [key, array] of Object.entries(arrays)) {
-    const npy = encodeNpy(array, `writeNpz(${path.basename(file)}): key '${key}'`);
+    const npy = encodeNpy(array, `${caller}: key '${key}'`);
     zip.addBuffer(Buffer.from(npy.buffer, npy.byteOffset, npy.byteLength), `${key}.npy`, {
       compress,
       mtime: MEMBER_TIME,
@@ -93,5 +147,5 @@ export async function writeNpz(
     });
   }
   zip.end();
-  await writeFileAtomic(file, zip.outputStream);
+  return zip.outputStream;
 }

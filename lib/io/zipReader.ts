@@ -1,7 +1,7 @@
 // Random-access reading of zip members into one preallocated buffer each, so that a
 // member never exists twice in memory: stored members are read straight from the
-// file, deflated ones are inflated chunk by chunk into place. yauzl reads the
-// central directory (Zip64 included) and local headers; the data are read here.
+// file (or buffer), deflated ones are inflated chunk by chunk into place. yauzl reads
+// the central directory (Zip64 included) and local headers; the data are read here.
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +18,9 @@ export class ZipFormatError extends Error {
 /** Decides from a member's first bytes: 'read' it all, 'skip' it, or 'more' bytes are needed. */
 export type Peek = (head: Uint8Array) => 'read' | 'skip' | 'more';
 
+/** Copies up to `length` bytes at `position` of the archive into `bytes` at `offset`; resolves the count. */
+type ReadAt = (bytes: Uint8Array, offset: number, length: number, position: number) => Promise<number>;
+
 const STORED = 0;
 const DEFLATED = 8;
 /** Bytes per read from the file. */
@@ -29,7 +32,7 @@ const SKIP = Symbol('skip');
 export class ZipReader {
   private constructor(
     readonly file: string,
-    private readonly fd: number,
+    private readonly readAt: ReadAt,
     private readonly zip: yauzl.ZipFile,
     readonly entries: yauzl.Entry[],
   ) {}
@@ -47,14 +50,20 @@ export class ZipReader {
       fs.closeSync(fd);
       throw notAZip(file, error);
     }
-    const entries: yauzl.Entry[] = [];
+    const entries = await listEntries(zip, file);
+    return new ZipReader(file, fileReader(fd), zip, entries);
+  }
+
+  /** An archive held in memory (an HTTP body, say); `name` stands for the file name in messages. */
+  static async fromBuffer(buffer: Buffer, name: string): Promise<ZipReader> {
+    let zip: yauzl.ZipFile;
     try {
-      for await (const entry of zip.eachEntry()) entries.push(entry);
+      zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, strictFileNames: false });
     } catch (error) {
-      zip.close();
-      throw notAZip(file, error);
+      throw notAZip(name, error);
     }
-    return new ZipReader(file, fd, zip, entries);
+    const entries = await listEntries(zip, name);
+    return new ZipReader(name, bufferReader(buffer), zip, entries);
   }
 
   close(): void {
@@ -111,7 +120,7 @@ export class ZipReader {
     let decided = false;
     while (filled < bytes.length) {
       const length = Math.min(decided ? CHUNK : 4096, bytes.length - filled);
-      const bytesRead = await readAt(this.fd, bytes, filled, length, start + filled);
+      const bytesRead = await this.readAt(bytes, filled, length, start + filled);
       if (bytesRead === 0) throw truncated(where, new Error('unexpected end of file'));
       filled += bytesRead;
       if (!decided) {
@@ -165,7 +174,7 @@ export class ZipReader {
   private async *blocks(start: number, size: number, where: string): AsyncGenerator<Buffer> {
     for (let offset = 0; offset < size;) {
       const block = Buffer.allocUnsafe(Math.min(CHUNK, size - offset));
-      const bytesRead = await readAt(this.fd, block, 0, block.length, start + offset);
+      const bytesRead = await this.readAt(block, 0, block.length, start + offset);
       if (bytesRead === 0) throw truncated(where, new Error('unexpected end of file'));
       offset += bytesRead;
       yield block.subarray(0, bytesRead);
@@ -173,10 +182,30 @@ export class ZipReader {
   }
 }
 
-function readAt(fd: number, bytes: Uint8Array, offset: number, length: number, position: number) {
-  return new Promise<number>((resolve, reject) => {
-    fs.read(fd, bytes, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
-  });
+async function listEntries(zip: yauzl.ZipFile, file: string): Promise<yauzl.Entry[]> {
+  const entries: yauzl.Entry[] = [];
+  try {
+    for await (const entry of zip.eachEntry()) entries.push(entry);
+  } catch (error) {
+    zip.close();
+    throw notAZip(file, error);
+  }
+  return entries;
+}
+
+function fileReader(fd: number): ReadAt {
+  return (bytes, offset, length, position) =>
+    new Promise<number>((resolve, reject) => {
+      fs.read(fd, bytes, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
+    });
+}
+
+function bufferReader(buffer: Buffer): ReadAt {
+  return async (bytes, offset, length, position) => {
+    const available = buffer.subarray(position, position + length);
+    bytes.set(available, offset);
+    return available.length;
+  };
 }
 
 function message(error: unknown): string {
