@@ -4,7 +4,16 @@ export { diagnose, type Finding } from './diagnostics';
 export { AddonLoadError, type LoadFailureCause } from './native/loader';
 export type { DType, JsTensor } from './native/binding';
 // Datasets (issue 4): NPZ files, the dataset contract, grouping, Ptychodus, simulation.
-export { readNpz, writeNpz, type NpzContents, type ReadNpzOptions, type WriteNpzOptions } from './io/npz';
+export {
+  npzBuffer,
+  NpzSizeError,
+  readNpz,
+  readNpzBuffer,
+  writeNpz,
+  type NpzContents,
+  type ReadNpzOptions,
+  type WriteNpzOptions,
+} from './io/npz';
 export type { NpyArray, NumericArray, NumericDType, StringArray } from './io/ndarray';
 export { NpyFormatError } from './io/npy';
 export { ZipFormatError } from './io/zipReader';
@@ -26,6 +35,9 @@ export {
   type ReconstructOptions,
   type TrainOptions,
 } from './workflow/Reconstructor';
+export { WorkflowError } from './workflow/prepare';
+export { reconstructionArrays } from './data/reconstructionArrays';
+export { imageFigure, type ImageFigure } from './render/figures';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load';
 export {
   ConfigError,

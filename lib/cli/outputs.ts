@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import type { TrainingSummary } from '../bundle/bundle';
 import type { PtychoDataset } from '../data/dataset';
+import { reconstructionArrays } from '../data/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
 import type { Metrics } from '../metrics';
@@ -29,15 +30,7 @@ export async function writeReconstructionOutputs(
   result: Reconstruction,
   data: PtychoDataset,
 ): Promise<Metrics | undefined> {
-  const shape = [result.height, result.width];
-  await writeNpz(path.join(dir, 'reconstruction.npz'), {
-    object: { dtype: 'complex64', shape, data: result.object.data as Float32Array },
-    amplitude: { dtype: 'float32', shape, data: result.amplitude },
-    phase: { dtype: 'float32', shape, data: result.phase },
-    origin: { dtype: 'float64', shape: [2], data: Float64Array.from(result.origin) },
-    positions: { dtype: 'float64', shape: [result.positions.length / 2, 2], data: result.positions },
-    backend: { dtype: 'str', shape: [], data: [result.backend] },
-  });
+  await writeNpz(path.join(dir, 'reconstruction.npz'), reconstructionArrays(result));
   const figure = { height: result.height, width: result.width };
   await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' }).writePng(
     path.join(dir, 'amplitude.png'),

@@ -1,5 +1,5 @@
 // A minimal RGBA raster with the few drawing operations the figures need, written
-// to PNG with pngjs (atomically: temporary file, then rename).
+// to PNG with pngjs, in memory or to a file (atomically: temporary file, then rename).
 import { PNG } from 'pngjs';
 
 import { writeFileAtomic } from '../io/atomicWrite';
@@ -62,10 +62,14 @@ export class Raster {
     });
   }
 
-  async writePng(file: string): Promise<void> {
+  toPng(): Buffer {
     const png = new PNG({ width: this.width, height: this.height });
     png.data = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
-    await writeFileAtomic(file, PNG.sync.write(png));
+    return PNG.sync.write(png);
+  }
+
+  async writePng(file: string): Promise<void> {
+    await writeFileAtomic(file, this.toPng());
   }
 }
 
