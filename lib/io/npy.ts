@@ -1,7 +1,7 @@
-// .npy encoding and decoding. npyjs does the header parsing and the typed-array views;
-// the checks before it (object, structured and big-endian arrays, which it cannot
-// represent) and after it (length, Fortran order, bool) are ours.
-import { dump, parse, type DType as NpyjsDType } from 'npyjs';
+// .npy encoding and decoding. npyjs writes; reading is ours: the header is parsed
+// and the declared shape checked against the bytes actually present before any
+// array is built, and numeric data are typed-array views of the member buffer.
+import { dump, float16ToFloat32, type DType as NpyjsDType } from 'npyjs';
 
 import {
   describeShape,
@@ -22,21 +22,38 @@ export class NpyFormatError extends Error {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-const CODES: Record<string, NumericDType> = {
-  b1: 'bool',
-  i1: 'int8',
-  u1: 'uint8',
-  i2: 'int16',
-  u2: 'uint16',
-  i4: 'int32',
-  u4: 'uint32',
-  i8: 'int64',
-  u8: 'uint64',
-  f2: 'float32', // npyjs widens float16 to float32
-  f4: 'float32',
-  f8: 'float64',
-  c8: 'complex64',
-  c16: 'complex128',
+interface NumericCode {
+  dtype: NumericDType;
+  /** Bytes of one stored value (complex numbers are two values, re and im). */
+  bytesPerValue: number;
+  /** `length` values starting at byte `offset` of `buffer`. */
+  read: (buffer: ArrayBuffer, offset: number, length: number) => NumericData;
+}
+
+const CODES: Record<string, NumericCode> = {
+  b1: {
+    dtype: 'bool',
+    bytesPerValue: 1,
+    read: (b, o, n) => Uint8Array.from(new Uint8Array(b, o, n), (v) => (v ? 1 : 0)),
+  },
+  i1: { dtype: 'int8', bytesPerValue: 1, read: (b, o, n) => new Int8Array(b, o, n) },
+  u1: { dtype: 'uint8', bytesPerValue: 1, read: (b, o, n) => new Uint8Array(b, o, n) },
+  i2: { dtype: 'int16', bytesPerValue: 2, read: (b, o, n) => new Int16Array(b, o, n) },
+  u2: { dtype: 'uint16', bytesPerValue: 2, read: (b, o, n) => new Uint16Array(b, o, n) },
+  i4: { dtype: 'int32', bytesPerValue: 4, read: (b, o, n) => new Int32Array(b, o, n) },
+  u4: { dtype: 'uint32', bytesPerValue: 4, read: (b, o, n) => new Uint32Array(b, o, n) },
+  i8: { dtype: 'int64', bytesPerValue: 8, read: (b, o, n) => new BigInt64Array(b, o, n) },
+  u8: { dtype: 'uint64', bytesPerValue: 8, read: (b, o, n) => new BigUint64Array(b, o, n) },
+  // float16 is widened to float32.
+  f2: {
+    dtype: 'float32',
+    bytesPerValue: 2,
+    read: (b, o, n) => Float32Array.from(new Uint16Array(b, o, n), (v) => float16ToFloat32(v)),
+  },
+  f4: { dtype: 'float32', bytesPerValue: 4, read: (b, o, n) => new Float32Array(b, o, n) },
+  f8: { dtype: 'float64', bytesPerValue: 8, read: (b, o, n) => new Float64Array(b, o, n) },
+  c8: { dtype: 'complex64', bytesPerValue: 4, read: (b, o, n) => new Float32Array(b, o, n) },
+  c16: { dtype: 'complex128', bytesPerValue: 8, read: (b, o, n) => new Float64Array(b, o, n) },
 };
 
 const NPYJS_CODES: Record<NumericDType, NpyjsDType> = {
@@ -60,6 +77,8 @@ export interface NpyHeader {
   descr: string;
   /** Byte offset of the array data. */
   dataOffset: number;
+  shape: number[];
+  fortranOrder: boolean;
 }
 
 /**
@@ -84,10 +103,20 @@ export function readNpyHeader(bytes: Uint8Array, where: string): NpyHeader | und
   const dataOffset = headerOffset + headerLength;
   if (bytes.length < dataOffset) return undefined;
   const header = Buffer.from(bytes.buffer, bytes.byteOffset + headerOffset, headerLength).toString('latin1');
+  const malformed = () => new NpyFormatError(`${where} has a malformed .npy header: ${header.trim().slice(0, 200)}`);
   const structured = /'descr'\s*:\s*\[/.test(header);
   const descr = structured ? '[structured]' : /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  if (descr === undefined) throw new NpyFormatError(`${where} has a malformed .npy header: ${header.trim()}`);
-  return { descr, dataOffset };
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || shapeText === undefined) throw malformed();
+  const sizes = shapeText
+    .split(',')
+    .map((size) => size.trim())
+    .filter(Boolean);
+  // Python 2 wrote long integers with an L suffix.
+  if (!sizes.every((size) => /^\d+L?$/.test(size))) throw malformed();
+  const shape = sizes.map((size) => Number.parseInt(size, 10));
+  if (!shape.every(Number.isSafeInteger)) throw malformed();
+  return { descr, dataOffset, shape, fortranOrder: /'fortran_order'\s*:\s*True/.test(header) };
 }
 
 /** Whether a descriptor denotes a pickled Python object array. */
@@ -97,13 +126,14 @@ export function isObjectDescr(descr: string): boolean {
 
 /**
  * Decodes a whole .npy file held in `buffer` (which must start at the file's first
- * byte). Numeric data are views into `buffer`, not copies, except for Fortran-order
- * and bool arrays.
+ * byte). Numeric data are views into `buffer`, not copies, except for Fortran-order,
+ * bool and float16 arrays. A shape that needs more bytes than `buffer` holds is
+ * refused before anything is allocated.
  */
 export function decodeNpy(buffer: ArrayBuffer, where: string): NpyArray {
   const header = readNpyHeader(new Uint8Array(buffer), where);
   if (!header) throw new NpyFormatError(`${where} is truncated: it ends inside its .npy header`);
-  const { descr } = header;
+  const { descr, shape, dataOffset } = header;
   if (isObjectDescr(descr)) {
     throw new NpyFormatError(
       `${where} is a pickled object array (dtype object); ptychopinn never unpickles: ` +
@@ -119,46 +149,63 @@ export function decodeNpy(buffer: ArrayBuffer, where: string): NpyArray {
       `${where} is big-endian (${descr}); convert it with arr.astype(arr.dtype.newbyteorder('<')) and re-save`,
     );
   }
-  if (!(code in CODES) && !/^U\d+$/.test(code)) {
+  const chars = /^U(\d+)$/.exec(code)?.[1];
+  if (!(code in CODES) && (chars === undefined || Number(chars) === 0)) {
     throw new NpyFormatError(`${where} has dtype ${descr}, which ptychopinn does not read`);
   }
-  if (header.dataOffset % 8 !== 0) {
-    throw new NpyFormatError(
-      `${where}: its data start at byte ${header.dataOffset}, not 8-aligned; re-save it with numpy`,
-    );
-  }
-  let parsed;
-  try {
-    parsed = parse(buffer);
-  } catch (error) {
-    throw new NpyFormatError(`${where}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const shape = parsed.shape;
-  if (shape.some((size) => !Number.isInteger(size) || size < 0)) {
-    throw new NpyFormatError(`${where} has an invalid shape in its header: ${JSON.stringify(shape)}`);
+  if (dataOffset % 8 !== 0) {
+    throw new NpyFormatError(`${where}: its data start at byte ${dataOffset}, not 8-aligned; re-save it with numpy`);
   }
   const count = elementCount(shape);
-  const data = parsed.data as unknown as NumericData | boolean[] | string[];
-  if (/^U\d+$/.test(code)) {
-    return orderC(checkLength(data as string[], count, shape, where), shape, parsed.fortranOrder, 'str');
+  const available = buffer.byteLength - dataOffset;
+  if (chars !== undefined) {
+    const strings = readStrings(buffer, dataOffset, count, Number(chars), shape, where);
+    return orderC(strings, shape, header.fortranOrder, 'str');
   }
-  const dtype = CODES[code];
-  const width = isComplex(dtype) ? 2 : 1;
-  const values =
-    dtype === 'bool' && Array.isArray(data)
-      ? Uint8Array.from(data as boolean[], (value) => (value ? 1 : 0))
-      : (data as NumericData);
-  return orderC(checkLength(values, count * width, shape, where), shape, parsed.fortranOrder, dtype);
+  const { dtype, bytesPerValue, read } = CODES[code];
+  const values = count * (isComplex(dtype) ? 2 : 1);
+  checkSize(values, bytesPerValue, available, shape, where);
+  return orderC(read(buffer, dataOffset, values), shape, header.fortranOrder, dtype);
 }
 
-function checkLength<T extends NumericData | string[]>(data: T, expected: number, shape: number[], where: string): T {
-  if (data.length < expected) {
+/**
+ * Refuses a declared shape the data cannot hold. Bytes past the array (padding
+ * some writers leave) are not part of it.
+ */
+function checkSize(values: number, bytesPerValue: number, available: number, shape: number[], where: string): void {
+  const held = Math.floor(available / bytesPerValue);
+  if (values > held) {
     throw new NpyFormatError(
-      `${where} is truncated: shape ${describeShape(shape)} needs ${expected} values, the file holds ${data.length}`,
+      `${where} is truncated: shape ${describeShape(shape)} needs ${values} values, the file holds ${held}`,
     );
   }
-  // Bytes past the array (padding some writers leave) are not part of it.
-  return (data.length === expected ? data : data.slice(0, expected)) as T;
+}
+
+/** NumPy unicode: `chars` UTF-32 code units per string, padded with trailing NULs. */
+function readStrings(
+  buffer: ArrayBuffer,
+  offset: number,
+  count: number,
+  chars: number,
+  shape: number[],
+  where: string,
+): string[] {
+  checkSize(count, 4 * chars, buffer.byteLength - offset, shape, where);
+  const codes = new Uint32Array(buffer, offset, count * chars);
+  const strings = new Array<string>(count);
+  for (let i = 0; i < count; i += 1) {
+    let end = (i + 1) * chars;
+    while (end > i * chars && codes[end - 1] === 0) end -= 1;
+    let text = '';
+    for (let k = i * chars; k < end; k += 1) {
+      if (codes[k] > 0x10ffff) {
+        throw new NpyFormatError(`${where}: string ${i} holds ${codes[k]}, which is not a Unicode code point`);
+      }
+      text += String.fromCodePoint(codes[k]);
+    }
+    strings[i] = text;
+  }
+  return strings;
 }
 
 function orderC(

@@ -26,6 +26,8 @@ const DEFLATED = 8;
 /** Bytes per read from the file. */
 const CHUNK = 4 << 20;
 const INFLATE_CHUNK = 1 << 20;
+/** Deflate cannot expand data more than about 1032-fold; a larger declared size is a lie. */
+const MAX_DEFLATE_RATIO = 1032;
 /** Thrown inside the inflate pipeline to stop it when the peek skips a member. */
 const SKIP = Symbol('skip');
 
@@ -83,12 +85,20 @@ export class ZipReader {
           'are read (numpy.savez and savez_compressed write these)',
       );
     }
-    const buffer = new ArrayBuffer(entry.uncompressedSize);
+    // Sizes come from the archive: check them against the file before allocating.
+    const start = await this.dataStart(entry, entry.compressedSize, where);
+    if (entry.compressionMethod === DEFLATED && entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO) {
+      throw new ZipFormatError(
+        `${where} declares ${entry.uncompressedSize} bytes inflated from ${entry.compressedSize}, more than ` +
+          'deflate can produce; the archive is damaged',
+      );
+    }
+    const buffer = allocate(entry.uncompressedSize, where);
     const bytes = new Uint8Array(buffer);
     const filled =
       entry.compressionMethod === STORED
-        ? await this.readStored(entry, bytes, peek, where)
-        : await this.readDeflated(entry, bytes, peek, where);
+        ? await this.readStored(start, bytes, peek, where)
+        : await this.readDeflated(start, entry.compressedSize, bytes, peek, where);
     if (filled === undefined) return undefined;
     const crc = zlib.crc32(bytes);
     if (crc !== entry.crc32 >>> 0) {
@@ -109,13 +119,7 @@ export class ZipReader {
     return fileDataStart;
   }
 
-  private async readStored(
-    entry: yauzl.Entry,
-    bytes: Uint8Array,
-    peek: Peek,
-    where: string,
-  ): Promise<number | undefined> {
-    const start = await this.dataStart(entry, bytes.length, where);
+  private async readStored(start: number, bytes: Uint8Array, peek: Peek, where: string): Promise<number | undefined> {
     let filled = 0;
     let decided = false;
     while (filled < bytes.length) {
@@ -134,17 +138,17 @@ export class ZipReader {
 
   /** Inflates straight from the file; large zlib chunks make this several times faster than 16 KiB ones. */
   private async readDeflated(
-    entry: yauzl.Entry,
+    start: number,
+    compressedSize: number,
     bytes: Uint8Array,
     peek: Peek,
     where: string,
   ): Promise<number | undefined> {
-    const start = await this.dataStart(entry, entry.compressedSize, where);
     let filled = 0;
     let decided = false;
     try {
       await pipeline(
-        Readable.from(this.blocks(start, entry.compressedSize, where), { highWaterMark: 1 }),
+        Readable.from(this.blocks(start, compressedSize, where), { highWaterMark: 1 }),
         zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK }),
         async (inflated: AsyncIterable<Buffer>) => {
           for await (const chunk of inflated) {
@@ -206,6 +210,15 @@ function bufferReader(buffer: Buffer): ReadAt {
     bytes.set(available, offset);
     return available.length;
   };
+}
+
+/** A member's buffer; a size the process cannot hold is a clear error, not a RangeError. */
+function allocate(size: number, where: string): ArrayBuffer {
+  try {
+    return new ArrayBuffer(size);
+  } catch (error) {
+    throw new ZipFormatError(`${where} needs ${size} bytes, which cannot be allocated (${message(error)})`);
+  }
 }
 
 function message(error: unknown): string {
