@@ -9,7 +9,7 @@ import {
   type NpyArray,
 } from '../io/ndarray';
 import type { NpzContents } from '../io/npz';
-import { complexImage, finite, flags, positions, sameLength } from './arrays';
+import { checkScanExtent, complexImage, finite, flags, positions, sameLength } from './arrays';
 import type { PtychoDataset } from './dataset';
 import { readDiffraction, type DiffractionOptions } from './diffraction';
 import { DatasetError } from './errors';
@@ -69,10 +69,9 @@ class Keys {
   required(key: string): NumericArray {
     const array = this.optional(key);
     if (!array) {
-      const present = [...this.contents.arrays.keys()].sort().join(', ') || '(none)';
-      throw new DatasetError(
-        `${this.contents.file} has no key '${key}' (${DESCRIPTIONS[key]}); keys present: ${present}`,
-      );
+      const present = [...this.contents.arrays.keys(), ...this.contents.skipped.map((member) => member.key)];
+      const list = present.sort().join(', ') || '(none)';
+      throw new DatasetError(`${this.contents.file} has no key '${key}' (${DESCRIPTIONS[key]}); keys present: ${list}`);
     }
     return array;
   }
@@ -95,6 +94,9 @@ export function datasetFromArrays(contents: NpzContents, options: DatasetOptions
     );
   }
   const M = xcoords.length;
+  if (M === 0) {
+    throw new DatasetError(`${contents.file}: xcoords and ycoords are empty, so the dataset has no patterns to use`);
+  }
 
   const has = (key: string) =>
     contents.arrays.has(key) || contents.skipped.some((member) => member.key === key && member.kind === 'object');
@@ -132,6 +134,11 @@ export function datasetFromArrays(contents: NpzContents, options: DatasetOptions
   }
   const object = keys.optional('objectGuess');
   if (object) dataset.objectGuess = complexImage(object, keys.where('objectGuess'), undefined, N);
+  checkScanExtent(
+    { x: xcoords, y: ycoords, where: `${contents.file}: xcoords/ycoords` },
+    N,
+    dataset.objectGuess && { shape: dataset.objectGuess.shape, where: 'objectGuess' },
+  );
   const Y = keys.optional('Y');
   if (Y) {
     const shape = Y.shape.length === 4 && Y.shape[3] === 1 ? Y.shape.slice(0, 3) : Y.shape;

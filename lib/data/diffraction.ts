@@ -51,6 +51,11 @@ export function readDiffraction(
   const layout = frameLayout(array.shape, where, positions, options.layout, notes);
   const values = array.data as ArrayLike<number | bigint>;
   const stats = scan(values, layout, where);
+  if (!stats.anyNonZero) {
+    throw new DatasetError(
+      `${where} holds only zeros: every pattern is blank, so there is nothing to reconstruct (nor a scale to normalise by)`,
+    );
+  }
   const kind = options.inputKind ?? inferKind(array.dtype, stats.allIntegers, where);
   if (stats.firstNegative !== undefined && kind !== 'intensity') {
     const [m, i, j] = locate(stats.firstNegative, layout);
@@ -144,11 +149,13 @@ function mismatch(shape: number[], where: string, positions: number): DatasetErr
 
 interface Stats {
   allIntegers: boolean;
+  anyNonZero: boolean;
   firstNegative?: number;
 }
 
 function scan(values: ArrayLike<number | bigint>, layout: Layout, where: string): Stats {
   let allIntegers = true;
+  let anyNonZero = false;
   let firstNegative: number | undefined;
   const bigint = typeof values[0] === 'bigint';
   for (let k = 0; k < values.length; k += 1) {
@@ -160,9 +167,10 @@ function scan(values: ArrayLike<number | bigint>, layout: Layout, where: string)
       );
     }
     if (allIntegers && !Number.isInteger(value)) allIntegers = false;
+    if (value !== 0) anyNonZero = true;
     if (value < 0 && firstNegative === undefined) firstNegative = k;
   }
-  return { allIntegers, firstNegative };
+  return { allIntegers, anyNonZero, firstNegative };
 }
 
 function inferKind(dtype: NumericArray['dtype'], allIntegers: boolean, where: string): InputKind {

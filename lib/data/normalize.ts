@@ -2,6 +2,7 @@
 // intensity scale are computed natively (lib/physics) and re-exported here so that
 // all of section 5 is found in one place.
 import type { JsTensor } from '../native/binding';
+import { DatasetError } from './errors';
 
 export { intensityScale, normalizeProbe } from '../physics';
 
@@ -11,7 +12,7 @@ export function diffractionScaleFactor(diffraction: JsTensor): number {
   let total = 0;
   for (const value of diffraction.data) total += value * value;
   if (!(total > 0)) {
-    throw new RangeError(`diffraction (${diffraction.shape.join(', ')}) is all zeros; it cannot be normalised`);
+    throw new DatasetError(`diffraction (${diffraction.shape.join(', ')}) is all zeros; it cannot be normalised`);
   }
   return N / 2 / Math.sqrt(total / M);
 }

@@ -2,7 +2,7 @@
 // a Ptychodus diffraction NPZ (patterns, indexes, bad_pixels) as a PtychoDataset.
 import { describeShape, elementCount, isInteger, toFloat64, type NumericArray } from '../io/ndarray';
 import { readNpz, type NpzContents } from '../io/npz';
-import { complexImage, finite, flags } from './arrays';
+import { checkScanExtent, complexImage, finite, flags } from './arrays';
 import type { DatasetOptions } from './contract';
 import type { PtychoDataset } from './dataset';
 import { readDiffraction } from './diffraction';
@@ -137,6 +137,11 @@ export async function readPtychodus(
     nphotons: options.nphotons ?? diffraction.measuredPhotons,
     notes: [...notes, ...diffraction.notes],
   };
+  checkScanExtent(
+    { x: xcoords, y: ycoords, where: `${productFile}: probe positions` },
+    N,
+    dataset.objectGuess && { shape: dataset.objectGuess.shape, where: "the product's object" },
+  );
   return { dataset, metadata };
 }
 
