@@ -3,7 +3,15 @@
 import { createHash } from 'node:crypto';
 import yazl from 'yazl';
 
-import type { BackendName, ReconstructorConfig } from '../config/schema';
+import {
+  type BackendName,
+  coerceField,
+  ConfigError,
+  DEFAULT_CONFIG,
+  isConfigField,
+  type ReconstructorConfig,
+  validateConfig,
+} from '../config/schema';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { ZipReader } from '../io/zipReader';
 import type { EpochRecord, StateDict } from '../native/binding';
@@ -101,10 +109,62 @@ function checkManifest(file: string, value: unknown): BundleManifest {
       `bundle format version ${m.formatVersion} is newer than this ptychopinn reads (${BUNDLE_FORMAT_VERSION}); upgrade ptychopinn`,
     );
   }
-  if (!m.config || !m.weights || typeof m.weights.sha256 !== 'string') {
+  if (!isObject(m.config) || !isObject(m.weights) || typeof m.weights.sha256 !== 'string') {
     throw new BundleError(file, 'manifest.json lacks config or weights');
   }
-  return m as BundleManifest;
+  const config = checkConfig(file, m.config);
+  if (m.N !== config.N || m.gridsize !== config.gridsize) {
+    throw new BundleError(
+      file,
+      `manifest.json is inconsistent: N ${m.N} and gridsize ${m.gridsize}, but its config has ${config.N} and ${config.gridsize}`,
+    );
+  }
+  if (typeof m.inputScale !== 'number' || !(m.inputScale > 0) || !Number.isFinite(m.inputScale)) {
+    throw new BundleError(file, `manifest.json: inputScale must be a positive number, got ${String(m.inputScale)}`);
+  }
+  return { ...m, config } as BundleManifest;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The manifest's config, each field checked as a config file's would be; fields this version does not know are kept. */
+function checkConfig(file: string, raw: Record<string, unknown>): ReconstructorConfig {
+  try {
+    const config: Record<string, unknown> = { ...DEFAULT_CONFIG, ...raw };
+    for (const [key, value] of Object.entries(raw)) {
+      if (isConfigField(key)) config[key] = coerceField(key, value, 'manifest.json');
+    }
+    return validateConfig(config as unknown as ReconstructorConfig);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new BundleError(file, `manifest.json: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The probe tensor the model is rebuilt from must match the manifest's N, and every weight be finite. */
+function checkState(file: string, manifest: BundleManifest, state: StateDict): StateDict {
+  const probe = state.probe;
+  const N = manifest.N;
+  if (!probe || probe.shape.length !== 3 || probe.shape[0] !== N || probe.shape[1] !== N || probe.shape[2] !== 2) {
+    throw new BundleError(
+      file,
+      `${WEIGHTS}: tensor 'probe' has shape ${probe ? JSON.stringify(probe.shape) : '(missing)'}; ` +
+        `a model with N = ${N} needs [${N}, ${N}, 2]`,
+    );
+  }
+  for (const [name, tensor] of Object.entries(state)) {
+    const bad = tensor.data.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      throw new BundleError(
+        file,
+        `${WEIGHTS}: tensor '${name}' holds ${tensor.data[bad]} at flat index ${bad}; the model's training ` +
+          'diverged, so it cannot reconstruct anything: retrain it (a lower learning_rate helps)',
+      );
+    }
+  }
+  return state;
 }
 
 /** Reads only the manifest (for `inspect`). */
@@ -130,7 +190,7 @@ export async function readBundle(file: string): Promise<{ manifest: BundleManife
         `weights checksum mismatch (manifest ${manifest.weights.sha256.slice(0, 12)}…, file ${actual.slice(0, 12)}…): the bundle is corrupt`,
       );
     }
-    return { manifest, state: decodeSafetensors(weights, `${file}: ${WEIGHTS}`) };
+    return { manifest, state: checkState(file, manifest, decodeSafetensors(weights, `${file}: ${WEIGHTS}`)) };
   } finally {
     zip.close();
   }

@@ -49,27 +49,41 @@ export function decodeSafetensors(bytes: Uint8Array, where: string): StateDict {
   if (headerLength > bytes.length - 8) {
     throw new SafetensorsError(`${where}: header of ${headerLength} bytes does not fit in ${bytes.length} bytes`);
   }
-  let header: Record<string, HeaderEntry>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch (error) {
     throw new SafetensorsError(`${where}: header is not JSON (${(error as Error).message})`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new SafetensorsError(`${where}: header is not a JSON object of tensors`);
+  }
   const dataStart = 8 + headerLength;
   const state: StateDict = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const [begin, end] = entry.data_offsets;
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (entry.dtype !== 'F32' || end - begin !== count * 4 || dataStart + end > bytes.length || begin < 0) {
-      throw new SafetensorsError(
-        `${where}: tensor '${name}' (${entry.dtype} ${JSON.stringify(entry.shape)}) is malformed`,
-      );
+    const tensor = checkEntry(entry, bytes.length - dataStart);
+    if (!tensor) {
+      throw new SafetensorsError(`${where}: tensor '${name}' (${JSON.stringify(entry)?.slice(0, 200)}) is malformed`);
     }
+    const [begin, end] = tensor.data_offsets;
     // Copy: the source may not be 4-byte aligned, and the state must own its data.
-    const data = new Float32Array(count);
+    const data = new Float32Array((end - begin) / 4);
     new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
-    state[name] = { dtype: 'float32', shape: entry.shape, data };
+    state[name] = { dtype: 'float32', shape: tensor.shape, data };
   }
   return state;
+}
+
+const isSize = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** A float32 entry whose shape and byte range agree and lie within the data; undefined otherwise. */
+function checkEntry(entry: unknown, dataBytes: number): HeaderEntry | undefined {
+  const e = entry as Partial<HeaderEntry> | null;
+  if (typeof e !== 'object' || e === null || e.dtype !== 'F32') return undefined;
+  if (!Array.isArray(e.shape) || !e.shape.every(isSize)) return undefined;
+  if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2 || !e.data_offsets.every(isSize)) return undefined;
+  const [begin, end] = e.data_offsets;
+  const count = e.shape.reduce((a, b) => a * b, 1);
+  return end - begin === count * 4 && end <= dataBytes ? (e as HeaderEntry) : undefined;
 }
