@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { limiter } from '../examples/service/limiter';
 import { buildService } from '../examples/service/service';
 import { datasetFromArrays } from '../lib/data/contract';
 import { loadDataset } from '../lib/data/datasetFile';
@@ -245,5 +246,29 @@ describe('example service: graceful close', () => {
     await expect(fetch(`${address}/health`)).rejects.toThrow();
     const messages = lines.map((line) => JSON.parse(line).msg);
     expect(messages.indexOf('model disposed')).toBeGreaterThan(messages.indexOf('request completed'));
+  });
+});
+
+describe('example service: limiter', () => {
+  it('runs at most `limit` tasks at once, the others in arrival order', async () => {
+    const run = limiter(2);
+    const events: string[] = [];
+    let running = 0;
+    let most = 0;
+    const task = (name: string, ms: number) =>
+      run(async () => {
+        running += 1;
+        most = Math.max(most, running);
+        events.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        running -= 1;
+        return name;
+      });
+    const results = await Promise.all([task('a', 30), task('b', 10), task('c', 5), task('d', 5)]);
+    expect(results).toEqual(['a', 'b', 'c', 'd']);
+    expect(most).toBe(2);
+    expect(events).toEqual(['start a', 'start b', 'start c', 'start d']);
+    await expect(run(async () => Promise.reject(new Error('failed task')))).rejects.toThrow('failed task');
+    expect(await run(async () => 'after a failure')).toBe('after a failure');
   });
 });

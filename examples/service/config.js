@@ -12,6 +12,7 @@ const MiB = 2 ** 20;
  * @property {number} port
  * @property {number} bodyLimit largest request body in bytes (413 above it)
  * @property {number} maxArrayBytes largest total uncompressed size of the body's arrays (413 above it)
+ * @property {number} maxConcurrent reconstructions running at once; the others wait in arrival order
  * @property {string} logLevel pino level: fatal, error, warn, info, debug, trace, silent
  */
 
@@ -19,13 +20,15 @@ const MiB = 2 ** 20;
  * @param {NodeJS.ProcessEnv} env
  * @param {string} name
  * @param {number} fallback
+ * @param {number} min
  */
-function integerSetting(env, name, fallback) {
+function integerSetting(env, name, fallback, min = 0) {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name}=${JSON.stringify(raw)}: expected an integer >= 0`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name}=${JSON.stringify(raw)}: expected an integer >= ${min}`);
+  }
   return value;
 }
 
@@ -38,15 +41,16 @@ function integerSetting(env, name, fallback) {
 function readConfig(argv = process.argv.slice(2), env = process.env) {
   const modelPath = argv[0] ?? env.PTYCHOPINN_MODEL;
   if (!modelPath) throw new Error('no model: run `node main.js path/to/model.ptpinn` or set PTYCHOPINN_MODEL');
-  const bodyLimit = integerSetting(env, 'BODY_LIMIT', 64 * MiB);
+  const bodyLimit = integerSetting(env, 'BODY_LIMIT', 64 * MiB, 1);
   return {
     modelPath,
     host: env.HOST || '127.0.0.1',
     port: integerSetting(env, 'PORT', 3000),
     bodyLimit,
     // Deflated diffraction data rarely shrink below a quarter of their size.
-    maxArrayBytes: integerSetting(env, 'MAX_ARRAY_BYTES', 4 * bodyLimit),
+    maxArrayBytes: integerSetting(env, 'MAX_ARRAY_BYTES', 4 * bodyLimit, 1),
     logLevel: env.LOG_LEVEL || 'info',
+    maxConcurrent: integerSetting(env, 'MAX_CONCURRENT', 1, 1),
   };
 }
 

@@ -16,6 +16,7 @@ const {
   reconstructionArrays,
 } = require('../../dist/lib');
 const { RequestError, describeError, errorBody } = require('./errors');
+const { limiter } = require('./limiter');
 const { serviceMetrics } = require('./metrics');
 
 const NPZ_TYPES = ['application/octet-stream', 'application/x-npz'];
@@ -31,6 +32,7 @@ const RECONSTRUCT_QUERY = {
  * @property {string} modelPath
  * @property {number} [bodyLimit] largest request body in bytes; default 64 MiB
  * @property {number} [maxArrayBytes] largest total uncompressed size of the posted arrays; default 4 × bodyLimit
+ * @property {number} [maxConcurrent] reconstructions running at once; default 1, see below
  * @property {import('fastify').FastifyServerOptions['logger']} [logger]
  */
 
@@ -71,7 +73,11 @@ async function buildService(options) {
   const reconstructor = await Reconstructor.openModel(options.modelPath);
   const metrics = serviceMetrics();
   // Concurrent reconstruct() calls on one model are safe (inference shares a read lock
-  // on the weights), so requests are not queued; close() waits for these before dispose().
+  // on the weights), but on a CPU one inference already keeps every core busy (LibTorch
+  // intra-op threads): more at once only oversubscribe the cores, which delays the event
+  // loop and raises memory without adding throughput. So one at a time by default.
+  const runLimited = limiter(options.maxConcurrent ?? 1);
+  // close() waits for these before dispose().
   /** @type {Set<Promise<unknown>>} */
   const inFlight = new Set();
 
@@ -104,7 +110,7 @@ async function buildService(options) {
     const { inputKind } = /** @type {{ inputKind?: import('../../dist/lib').InputKind }} */ (request.query);
     const contents = await readNpzBuffer(body, 'request body', { maxBytes: maxArrayBytes });
     const dataset = datasetFromArrays(contents, { inputKind });
-    const running = reconstructor.reconstruct(dataset);
+    const running = runLimited(() => reconstructor.reconstruct(dataset));
     inFlight.add(running);
     const result = await running.finally(() => inFlight.delete(running));
     metrics.reconstructed(dataset.xcoords.length);
