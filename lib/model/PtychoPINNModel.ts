@@ -1,5 +1,6 @@
 // A PtychoPINN network on a device: training with progress and AbortSignal,
 // async inference, state dicts in and out.
+import { capabilities } from '../capabilities';
 import { addon } from '../native';
 import type {
   JsTensor,
@@ -29,7 +30,9 @@ export class PtychoPINNModel {
   /** probe: (N, N) complex64, already normalised (reference §5). */
   constructor(config: NativeModelConfig, probe: JsTensor, device: Device = 'cpu') {
     this.native = new (addon().binding.Model)(config, probe, device);
-    if (this.native.info.deviceFellBack && !warnedFallback) {
+    // A CPU-only build has nothing to fall back from: only a CUDA build without a
+    // usable GPU deserves the warning.
+    if (this.native.info.deviceFellBack && capabilities().cuda.compiled && !warnedFallback) {
       warnedFallback = true;
       process.emitWarning('device "auto": no usable CUDA device, running on the CPU', {
         code: 'PTYCHOPINN_CPU_FALLBACK',

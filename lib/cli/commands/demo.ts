@@ -15,6 +15,7 @@ interface DemoFlags {
   outputDir: string;
   N: string;
   nImages: string;
+  gridsize: string;
   nepochs: string;
   nFiltersScale: string;
   seed: string;
@@ -34,8 +35,10 @@ export function registerDemo(program: Command): void {
     .description('simulate a small scan, train, reconstruct and evaluate it (a few minutes on 2 cores)')
     .option('--output-dir <dir>', 'where everything goes', 'ptychopinn-demo')
     .option('--N <n>', 'pattern size', '64')
-    .option('--n-images <n>', 'diffraction patterns to simulate', '512')
-    .option('--nepochs <e>', 'training epochs', '12')
+    .option('--n-images <n>', 'diffraction patterns to simulate (a square fills the raster)', '484')
+    // gridsize 1 measured better than 2 at this budget (amplitude SSIM 0.39 vs 0.30).
+    .option('--gridsize <g>', 'patterns per group (1 or 2)', '1')
+    .option('--nepochs <e>', 'training epochs', '10')
     .option('--n-filters-scale <s>', 'network width multiplier', '1')
     .option('--seed <s>', 'seed of the simulation and the training', '1')
     .option('--device <d>', 'auto | cpu | cuda | cuda:N', 'auto');
@@ -44,6 +47,7 @@ export function registerDemo(program: Command): void {
     const { config } = loadConfig({
       overrides: {
         N: flags.N,
+        gridsize: flags.gridsize,
         nepochs: flags.nepochs,
         n_filters_scale: flags.nFiltersScale,
         seed: flags.seed,
