@@ -7,6 +7,7 @@
 #include "model/ConfigFromJs.h"
 #include "model/InferWorker.h"
 #include "model/ModelState.h"
+#include "model/RunningTraining.h"
 #include "model/StateDictJs.h"
 #include "model/TrainingJob.h"
 
@@ -210,6 +211,9 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
 
 }  // namespace
 
-void registerModel(Napi::Env env, Napi::Object exports) { exports.Set("Model", AddonModel::Define(env)); }
+void registerModel(Napi::Env env, Napi::Object exports) {
+  exports.Set("Model", AddonModel::Define(env));
+  model::running::installStops(env);
+}
 
 }  // namespace ptychopinn

@@ -9,11 +9,23 @@ import { pipeline } from 'node:stream/promises';
 
 let sequence = 0;
 
+/** Writing `file` failed (disk full, permissions, a failing source); the file is as it was before. */
+export class WriteFileError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`cannot write ${file} (${reason}); the file is as it was before`, { cause });
+    this.name = 'WriteFileError';
+  }
+}
+
 export async function writeFileAtomic(file: string, content: Source): Promise<void> {
-  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   sequence += 1;
   const temporary = `${file}.${process.pid}.${sequence}.tmp`;
   try {
+    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
     if (typeof content === 'string' || content instanceof Uint8Array) {
       await fs.promises.writeFile(temporary, content);
     } else {
@@ -21,7 +33,8 @@ export async function writeFileAtomic(file: string, content: Source): Promise<vo
     }
     await fs.promises.rename(temporary, file);
   } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
-    throw error;
+    // Fails too when the folder itself could not be made; the original error is the one to report.
+    await fs.promises.rm(temporary, { force: true }).catch(() => undefined);
+    throw new WriteFileError(file, error);
   }
 }

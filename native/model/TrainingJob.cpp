@@ -5,6 +5,7 @@
 
 #include "common/Guard.h"
 #include "common/Threads.h"
+#include "model/RunningTraining.h"
 #include "model/StateDictJs.h"
 
 namespace ptychopinn::model {
@@ -41,7 +42,12 @@ Napi::Promise TrainingJob::Start(Napi::Env env, std::shared_ptr<ModelState> stat
   auto promise = job->deferred_.Promise();
   // A thread of its own: training runs for minutes to hours and must not occupy
   // one of libuv's few pool threads.
-  std::thread([job, data = std::move(data), options]() mutable { job->run(std::move(data), options); }).detach();
+  const uint64_t id = running::started(env, job->state_);
+  std::thread([job, id, data = std::move(data), options]() mutable {
+    job->run(std::move(data), options);
+    job.reset();  // may hold the last reference to the model's tensors
+    running::finished(id);
+  }).detach();
   return promise;
 }
 
