@@ -158,6 +158,17 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     ]);
     expect(otherBackend.status).toBe(1);
     expect(otherBackend.stderr).toMatch(/written by the 'libtorch' backend, but backend 'tensorflow' was requested/);
+
+    // Detector frames larger than the model's N: --bin 2 makes 32 × 32 patterns of the
+    // N = 64 scan (its 64 × 64 probe is then refused by name); a bad factor too.
+    const model = path.join(trainDir, 'model.ptpinn');
+    const large = path.join(repoRoot, 'fixtures', 'lines-n64-test.npz');
+    const binned = runCli(['infer', '--model', model, '--data', large, '--bin', '2', '--output-dir', dir]);
+    expect(binned.status).toBe(1);
+    expect(binned.stderr).toMatch(/'probeGuess' has shape \(64, 64\) but the patterns are 32×32/);
+    const badBin = runCli(['infer', '--model', model, '--data', large, '--crop-to', '0', '--output-dir', dir]);
+    expect(badBin.status).toBe(1);
+    expect(badBin.stderr).toMatch(/--crop-to: expected a positive integer, got '0'/);
   }, 90_000);
 
   it('inspect refuses a file that is not a bundle', () => {

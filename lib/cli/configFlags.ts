@@ -3,7 +3,9 @@
 import { type Command, Option } from 'commander';
 
 import type { ReconstructorConfig } from '../config/schema';
+import type { DatasetOptions } from '../data/contract';
 import type { InputKind } from '../data/dataset';
+import { CliError } from './output';
 
 const FLAGS: [flag: string, field: keyof ReconstructorConfig, help: string][] = [
   ['--N <n>', 'N', 'pattern size (power of two ≥ 32)'],
@@ -42,18 +44,42 @@ export function configOverrides(options: Record<string, unknown>): Partial<Recor
   return overrides;
 }
 
-export function addInputKindFlag(command: Command): Command {
-  return command.addOption(
-    new Option('--input-kind <kind>', 'what the diffraction numbers are, when not plain amplitudes').choices([
-      'amplitude',
-      'intensity',
-      'counts',
-    ]),
-  );
+export interface DatasetFlags {
+  inputKind?: InputKind;
+  cropTo?: string;
+  bin?: string;
+}
+
+/** How to read the diffraction of the dataset files: `--input-kind`, `--crop-to`, `--bin`. */
+export function addDatasetFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--input-kind <kind>', 'what the diffraction numbers are, when not plain amplitudes').choices([
+        'amplitude',
+        'intensity',
+        'counts',
+      ]),
+    )
+    .option('--crop-to <pixels>', 'centre-crop detector frames to this size first (frames larger than N)')
+    .option('--bin <factor>', 'then sum factor × factor blocks of intensity into one pixel');
+}
+
+export function datasetOptions(flags: DatasetFlags): DatasetOptions {
+  return {
+    inputKind: flags.inputKind,
+    cropTo: positiveInteger('--crop-to', flags.cropTo),
+    bin: positiveInteger('--bin', flags.bin),
+  };
+}
+
+function positiveInteger(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new CliError(`${flag}: expected a positive integer, got '${raw}'`);
+  return value;
 }
 
 export function addOutputFlags(command: Command): Command {
   return command.option('--json', 'progress and results as JSON lines').option('--quiet', 'print nothing but errors');
 }
 
-export type { InputKind };

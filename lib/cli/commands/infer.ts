@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 
 import { loadDataset } from '../../data/datasetFile';
-import type { InputKind } from '../../data/dataset';
 import type { Device } from '../../model/PtychoPINNModel';
 import { Reconstructor } from '../../workflow/Reconstructor';
-import { addInputKindFlag, addOutputFlags } from '../configFlags';
+import { addDatasetFlags, addOutputFlags, datasetOptions, type DatasetFlags } from '../configFlags';
 import { writeReconstructionOutputs } from '../outputs';
 import { abortOnInterrupt } from '../signals';
 
-interface InferFlags {
+interface InferFlags extends DatasetFlags {
   model: string;
   data: string;
   outputDir: string;
-  inputKind?: InputKind;
   device?: Device;
   backend?: string;
   json?: boolean;
@@ -28,9 +26,9 @@ export function registerInfer(program: Command): void {
     .requiredOption('--output-dir <dir>', 'where the outputs go')
     .option('--device <d>', 'auto | cpu | cuda | cuda:N (default: as trained)')
     .option('--backend <b>', 'refuse the bundle unless it was written by this backend');
-  addInputKindFlag(command);
+  addDatasetFlags(command);
   addOutputFlags(command).action(async (flags: InferFlags) => {
-    const data = await loadDataset(flags.data, { inputKind: flags.inputKind });
+    const data = await loadDataset(flags.data, datasetOptions(flags));
     const reconstructor = await Reconstructor.openModel(flags.model, { device: flags.device, backend: flags.backend });
     const interrupt = abortOnInterrupt(() => process.stderr.write('interrupted\n'));
     try {

@@ -5,19 +5,24 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import { loadDataset } from '../../data/datasetFile';
 import type { Device } from '../../model/PtychoPINNModel';
-import type { InputKind } from '../../data/dataset';
 import { Reconstructor } from '../../workflow/Reconstructor';
-import { addConfigFlags, addInputKindFlag, addOutputFlags, configOverrides } from '../configFlags';
+import {
+  addConfigFlags,
+  addDatasetFlags,
+  addOutputFlags,
+  configOverrides,
+  datasetOptions,
+  type DatasetFlags,
+} from '../configFlags';
 import { writeTrainingOutputs } from '../outputs';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 
-interface TrainFlags {
+interface TrainFlags extends DatasetFlags {
   trainData: string;
   testData?: string;
   outputDir: string;
   config?: string;
-  inputKind?: InputKind;
   checkpointEvery?: string;
   initFrom?: string;
   json?: boolean;
@@ -35,14 +40,14 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-every <epochs>', 'also write model.ptpinn every so many epochs (always on Ctrl-C)')
     .option('--init-from <model.ptpinn>', 'fine-tune an existing model instead of starting afresh');
   addConfigFlags(command);
-  addInputKindFlag(command);
+  addDatasetFlags(command);
   addOutputFlags(command).action(async (flags: TrainFlags) => {
     const { config, notes } = loadConfig({ file: flags.config, overrides: configOverrides(flags) });
     const reporter = progressReporter(flags, config.nepochs);
     notes.forEach((note) => reporter.message(note));
-    const datasetOptions = { inputKind: flags.inputKind };
-    const train = await loadDataset(flags.trainData, datasetOptions);
-    const test = flags.testData ? await loadDataset(flags.testData, datasetOptions) : undefined;
+    const readOptions = datasetOptions(flags);
+    const train = await loadDataset(flags.trainData, readOptions);
+    const test = flags.testData ? await loadDataset(flags.testData, readOptions) : undefined;
     [...train.notes, ...(test?.notes ?? [])].forEach((note) => reporter.message(note));
     const reconstructor = flags.initFrom
       ? await Reconstructor.openModel(flags.initFrom, { device: config.device as Device, training: config })
