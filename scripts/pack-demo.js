@@ -28,6 +28,26 @@ function compilerFreePath(dir) {
   return bin;
 }
 
+/**
+ * Where no prebuilt binary loads, install falls back to a cmake-js build from the
+ * tarball: every tracked file that build reads must be in it.
+ */
+function checkSourceFallbackPacked(tarball) {
+  const listed = new Set(execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n'));
+  const tracked = execFileSync('git', ['ls-files', 'CMakeLists.txt', 'cmake', 'native', 'scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const needed = tracked
+    .split('\n')
+    .filter(
+      (f) => f && (!f.startsWith('scripts/') || /^scripts\/(install-native|build-native|cmake-js-shim)\.js$/.test(f)),
+    );
+  const missing = needed.filter((f) => !listed.has(`package/${f}`));
+  if (missing.length > 0) fail(`the tarball lacks files the source build needs: ${missing.join(', ')}`);
+  console.log(`ok: the tarball holds the ${needed.length} files of the source fallback`);
+}
+
 function run(command, args, options) {
   const started = performance.now();
   const result = spawnSync(command, args, { encoding: 'utf8', ...options });
@@ -50,6 +70,7 @@ try {
     encoding: 'utf8',
   });
   const tarball = path.join(work, packed.trim().split('\n').pop());
+  checkSourceFallbackPacked(tarball);
   console.log(`packed ${path.basename(tarball)}: ${(fs.statSync(tarball).size / 2 ** 20).toFixed(1)} MiB`);
 
   const project = path.join(work, 'project');
