@@ -73,9 +73,9 @@ async function buildService(options) {
   const reconstructor = await Reconstructor.openModel(options.modelPath);
   const metrics = serviceMetrics();
   // Concurrent reconstruct() calls on one model are safe (inference shares a read lock
-  // on the weights), but on a CPU one inference already keeps every core busy (LibTorch
-  // intra-op threads): more at once only oversubscribe the cores, which delays the event
-  // loop and raises memory without adding throughput. So one at a time by default.
+  // on the weights), but on a CPU one inference already uses every core (LibTorch
+  // intra-op threads): more at once oversubscribe them, trading event-loop delay and tail
+  // latency for some throughput (see npm run bench service). One at a time by default.
   const runLimited = limiter(options.maxConcurrent ?? 1);
   // close() waits for these before dispose().
   /** @type {Set<Promise<unknown>>} */
