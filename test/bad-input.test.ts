@@ -46,11 +46,11 @@ function npy(header: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** An NPZ holding one member `<key>.npy` with exactly these bytes (stored). */
-async function rawNpz(key: string, bytes: Uint8Array): Promise<string> {
+/** An NPZ holding one member `<key>.npy` with exactly these bytes. */
+async function rawNpz(key: string, bytes: Uint8Array, compress = false): Promise<string> {
   const yazl = await import('yazl');
   const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from(bytes), `${key}.npy`, { compress: false });
+  zip.addBuffer(Buffer.from(bytes), `${key}.npy`, { compress });
   zip.end();
   const file = temp(`${key}.npz`);
   fs.writeFileSync(file, await buffer(zip.outputStream as NodeJS.ReadableStream));
@@ -118,7 +118,12 @@ describe('declared sizes are checked before anything is allocated', () => {
       'x',
       npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, -1), }", new Uint8Array(8)),
     );
-    await expect(readNpz(negative)).rejects.toThrow(/key 'x' has a malformed \.npy header/);
+    await expect(readNpz(negative)).rejects.toThrow(/key 'x' has a malformed \.npy header: "\{'descr': '<f4'/);
+    // Inside a deflated member the format error is reported as itself, not as damage to the zip.
+    const deflated = await rawNpz('x', Buffer.from('not numpy at all, but deflated'), true);
+    await expect(readNpz(deflated)).rejects.toThrow(
+      /^\S+: key 'x' is not a NumPy \.npy array \(bad magic bytes 6e 6f 74/,
+    );
     const zeroWidth = await rawNpz(
       'x',
       npy("{'descr': '<U0', 'fortran_order': False, 'shape': (4,), }", new Uint8Array(8)),

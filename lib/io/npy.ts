@@ -103,7 +103,9 @@ export function readNpyHeader(bytes: Uint8Array, where: string): NpyHeader | und
   const dataOffset = headerOffset + headerLength;
   if (bytes.length < dataOffset) return undefined;
   const header = Buffer.from(bytes.buffer, bytes.byteOffset + headerOffset, headerLength).toString('latin1');
-  const malformed = () => new NpyFormatError(`${where} has a malformed .npy header: ${header.trim().slice(0, 200)}`);
+  // JSON quoting: a damaged header may hold control characters.
+  const malformed = () =>
+    new NpyFormatError(`${where} has a malformed .npy header: ${JSON.stringify(header.trim().slice(0, 200))}`);
   const structured = /'descr'\s*:\s*\[/.test(header);
   const descr = structured ? '[structured]' : /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];

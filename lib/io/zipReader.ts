@@ -146,6 +146,8 @@ export class ZipReader {
   ): Promise<number | undefined> {
     let filled = 0;
     let decided = false;
+    // What peek threw (the member's own format error), reported as is rather than as damage to the zip.
+    let peekError: unknown;
     try {
       await pipeline(
         Readable.from(this.blocks(start, compressedSize, where), { highWaterMark: 1 }),
@@ -158,7 +160,13 @@ export class ZipReader {
             bytes.set(chunk, filled);
             filled += chunk.length;
             if (!decided) {
-              const verdict = peek(bytes.subarray(0, filled));
+              let verdict: ReturnType<Peek>;
+              try {
+                verdict = peek(bytes.subarray(0, filled));
+              } catch (error) {
+                peekError = error;
+                throw error;
+              }
               if (verdict === 'skip') throw SKIP;
               decided = verdict === 'read';
             }
@@ -167,6 +175,7 @@ export class ZipReader {
       );
     } catch (error) {
       if (error === SKIP) return undefined;
+      if (peekError !== undefined) throw peekError;
       throw error instanceof ZipFormatError ? error : truncated(where, error);
     }
     if (filled !== bytes.length) {
