@@ -1,0 +1,10 @@
+// Issue 7: the full fuzz run of the NPZ and model-bundle readers, 5,000 seeded
+// cases (scripts/fuzz.js; the test suite runs 280 of them).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const run = spawnSync(process.execPath, [path.join(__dirname, '..', 'fuzz.js'), '--cases', '5000', '--seed', '1'], {
+  stdio: 'inherit',
+});
+process.exit(run.status ?? 1);
