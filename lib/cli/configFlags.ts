@@ -82,4 +82,3 @@ function positiveInteger(flag: string, raw: string | undefined): number | undefi
 export function addOutputFlags(command: Command): Command {
   return command.option('--json', 'progress and results as JSON lines').option('--quiet', 'print nothing but errors');
 }
-
