@@ -268,7 +268,7 @@ describe('model bundles', () => {
       }),
     );
     await expect(reconstructor.reconstruct(data)).rejects.toThrow(
-      /patterns are 64×64 but the model's N is 32; .*crop\/bin the data to 32 \(--crop-to, --bin\)/,
+      /patterns are 64×64 but the model's N is 32; .*crop\/bin the data to 32 \(dataset options cropTo, bin; CLI --crop-to, --bin\)/,
     );
     reconstructor.dispose();
   });

@@ -23,7 +23,7 @@ export function checkPatternSize(dataset: PtychoDataset, config: ReconstructorCo
   const N = patternSize(dataset);
   if (N !== config.N) {
     throw new WorkflowError(
-      `${what}: patterns are ${N}×${N} but the model's N is ${config.N}; set N = ${N}, or crop/bin the data to ${config.N} (--crop-to, --bin)`,
+      `${what}: patterns are ${N}×${N} but the model's N is ${config.N}; set N = ${N}, or crop/bin the data to ${config.N} (dataset options cropTo, bin; CLI --crop-to, --bin)`,
     );
   }
 }
