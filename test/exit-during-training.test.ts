@@ -1,0 +1,36 @@
+// Leaving the process while a model trains: process.exit() or an uncaught error used
+// to segfault (the training thread ran on inside oneDNN while exit() destroyed its
+// static objects). The addon now stops the thread first; the exit code is the one asked for.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { repoRoot } from './helpers/cli';
+
+/** A child that starts training and, at the first batch event, leaves as `how` says. */
+function leaveDuringTraining(how: 'process.exit(3)' | 'uncaught error') {
+  const script = `
+    const { PtychoPINNModel } = require(${JSON.stringify(path.join(repoRoot, 'dist', 'lib', 'model', 'PtychoPINNModel'))});
+    const N = 32, G = 64;
+    const model = new PtychoPINNModel({ N, nFiltersScale: 1 }, { dtype: 'complex64', shape: [N, N], data: new Float32Array(2 * N * N).fill(0.02) });
+    const amplitudes = { dtype: 'float32', shape: [G, 1, N, N], data: Float32Array.from({ length: G * N * N }, (_, i) => Math.abs(Math.sin(i))) };
+    const positions = { dtype: 'float32', shape: [G, 1, 2], data: new Float32Array(2 * G) };
+    model.train({ amplitudes, positions }, { epochs: 50, batchSize: 4, onProgress: (event) => {
+      if (event.type !== 'batch') return;
+      ${how === 'process.exit(3)' ? 'process.exit(3);' : "setImmediate(() => { throw new Error('boom'); });"}
+    } });`;
+  return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('leaving the process during training', () => {
+  it.each([
+    ['process.exit(3)', 3],
+    ['uncaught error', 1],
+  ] as const)('%s exits with code %i, no crash', (how, code) => {
+    for (let run = 0; run < 2; run += 1) {
+      const child = leaveDuringTraining(how);
+      expect(child.signal).toBeNull();
+      expect(child.status).toBe(code);
+    }
+  });
+});
