@@ -252,6 +252,13 @@ function untrainedState(): StateDict {
   return state;
 }
 
+/** The same weights with the first network tensor under another name. */
+function renamedTensor(state: StateDict): StateDict {
+  const name = Object.keys(state).find((key) => key !== 'probe' && key !== 'log_scale')!;
+  const { [name]: tensor, ...rest } = state;
+  return { ...rest, [`${name}_renamed`]: tensor };
+}
+
 describe('model bundles', () => {
   const state = untrainedState();
 
@@ -268,7 +275,7 @@ describe('model bundles', () => {
       }),
     );
     await expect(reconstructor.reconstruct(data)).rejects.toThrow(
-      /patterns are 64×64 but the model's N is 32; .*crop\/bin the data to 32 \(dataset options cropTo, bin; CLI --crop-to, --bin\)/,
+      /patterns are 64×64 but the model's N is 32; use a model trained at N = 64, or crop\/bin the data to 32 \(dataset options cropTo, bin; CLI --crop-to, --bin\)/,
     );
     reconstructor.dispose();
   });
@@ -292,6 +299,7 @@ describe('model bundles', () => {
       ],
       [{ N: 64 }, state, /manifest\.json is inconsistent: N 64 and gridsize 1, but its config has 32 and 1/],
       [{ inputScale: -1 }, state, /manifest\.json: inputScale must be a positive number, got -1/],
+      [{}, renamedTensor(state), /bad\.ptpinn: .*missing/],
     ];
     for (const [manifest, weights, message] of cases) {
       const file = temp('bad.ptpinn');
@@ -405,6 +413,8 @@ describe('CLI', () => {
     expect(run.stderr).toMatch(
       /cannot write .*model\.ptpinn \(EFBIG: file too large, write\); the file is as it was before/,
     );
+    // One line, printed by the CLI: train() rejected, nothing went unhandled.
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(fs.readFileSync(model).equals(before)).toBe(true);
     expect(fs.readdirSync(outputDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   }, 120_000);

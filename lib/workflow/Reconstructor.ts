@@ -2,7 +2,7 @@
 // configuration, train, reconstruct, save and open a model. Configuration is held
 // per instance and passed down explicitly; nothing is global.
 import { requireBackend, resolveBackendName, BackendMismatchError } from '../backends/registry';
-import { readBundle, writeBundle, type BundleManifest, type TrainingSummary } from '../bundle/bundle';
+import { BundleError, readBundle, writeBundle, type BundleManifest, type TrainingSummary } from '../bundle/bundle';
 import { capabilities } from '../capabilities';
 import { loadConfig } from '../config/load';
 import type { ReconstructorConfig } from '../config/schema';
@@ -110,7 +110,13 @@ export class Reconstructor {
     );
     const config = { ...manifest.config, ...training, device: options.device ?? manifest.config.device };
     const reconstructor = new Reconstructor(config);
-    reconstructor.adopt(manifest, state);
+    try {
+      reconstructor.adopt(manifest, state);
+    } catch (error) {
+      reconstructor.dispose();
+      // The weights do not fit the architecture the manifest describes.
+      throw new BundleError(file, (error as Error).message);
+    }
     return reconstructor;
   }
 
@@ -151,7 +157,14 @@ export class Reconstructor {
       mask: goodPixelMask(trainData),
       ...(options.validationData ? this.validationArrays(options.validationData) : {}),
     };
+    // A checkpoint that cannot be written stops training (the previous file is intact,
+    // writeFileAtomic sees to that) and train() rejects with the write's error.
     let pendingWrite = Promise.resolve();
+    let writeError: unknown;
+    const stopOnWriteError = new AbortController();
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, stopOnWriteError.signal])
+      : stopOnWriteError.signal;
     const history: TrainingSummary['history'] = [];
     const started = performance.now();
     const summary = (aborted: boolean, stoppedEarly: boolean): TrainingSummary => ({
@@ -171,7 +184,7 @@ export class Reconstructor {
       earlyStoppingPatience: this.config.early_stopping_patience,
       checkpointEvery: options.checkpointPath ? (options.checkpointEvery ?? 0) : 0,
       seed: this.config.seed,
-      signal: options.signal,
+      signal,
       onProgress: (event) => {
         if (event.type === 'epoch') {
           const { type, ...record } = event;
@@ -181,14 +194,20 @@ export class Reconstructor {
           const path = options.checkpointPath;
           const state = event.stateDict;
           const partial = summary(event.aborted, false);
-          pendingWrite = pendingWrite.then(async () => {
-            await this.write(path, state, partial);
-          });
+          pendingWrite = pendingWrite
+            .then(async () => {
+              await this.write(path, state, partial);
+            })
+            .catch((error: unknown) => {
+              writeError ??= error;
+              stopOnWriteError.abort();
+            });
         }
         options.onProgress?.(event);
       },
     });
     await pendingWrite;
+    if (writeError !== undefined) throw writeError;
     this.training = {
       ...summary(result.aborted, result.stoppedEarly),
       initialValidationLoss: result.initialValidationLoss,

@@ -22,8 +22,10 @@ export interface PreparedGroups {
 export function checkPatternSize(dataset: PtychoDataset, config: ReconstructorConfig, what: string): void {
   const N = patternSize(dataset);
   if (N !== config.N) {
+    // A trained model's N is fixed; a model about to be trained can take the data's N.
+    const remedy = what === 'reconstruction data' ? `use a model trained at N = ${N}` : `set N = ${N}`;
     throw new WorkflowError(
-      `${what}: patterns are ${N}×${N} but the model's N is ${config.N}; set N = ${N}, or crop/bin the data to ${config.N} (dataset options cropTo, bin; CLI --crop-to, --bin)`,
+      `${what}: patterns are ${N}×${N} but the model's N is ${config.N}; ${remedy}, or crop/bin the data to ${config.N} (dataset options cropTo, bin; CLI --crop-to, --bin)`,
     );
   }
 }
