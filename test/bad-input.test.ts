@@ -21,6 +21,7 @@ import { PtychoPINNModel } from '../lib/model/PtychoPINNModel';
 import type { StateDict } from '../lib/native/binding';
 import { Reconstructor } from '../lib/workflow/Reconstructor';
 import { repoRoot, runCli } from './helpers/cli';
+import { manifestFields } from './helpers/manifest';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-bad-input-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -230,18 +231,7 @@ describe('datasets', () => {
 });
 
 const config = { ...DEFAULT_CONFIG, N, n_filters_scale: 1, device: 'cpu' };
-const fields: ManifestFields = {
-  backend: 'libtorch',
-  packageVersion: '0.1.0',
-  libtorchVersion: '1.13.0',
-  config,
-  N,
-  gridsize: 1,
-  inputScale: 10,
-  intensityScale: 10,
-  probe: { tensor: 'probe', shape: [N, N], layout: 'real-imag' },
-  training: null,
-};
+const fields = manifestFields(config);
 
 /** The weights of an untrained N = 32 model (fast; training is not what is tested here). */
 function untrainedState(): StateDict {

@@ -6,11 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 
-import { type ManifestFields, readBundle, readManifest, writeBundle } from '../lib/bundle/bundle';
+import { readBundle, readManifest, writeBundle } from '../lib/bundle/bundle';
 import { DEFAULT_CONFIG } from '../lib/config/schema';
 import { PtychoPINNModel } from '../lib/model/PtychoPINNModel';
 import type { JsTensor } from '../lib/native/binding';
 import { runCli } from './helpers/cli';
+import { manifestFields } from './helpers/manifest';
 
 const N = 32;
 const probe: JsTensor = {
@@ -19,18 +20,7 @@ const probe: JsTensor = {
   data: Float32Array.from({ length: N * N * 2 }, (_, i) => (i % 2 ? 0 : 0.01 * (1 + (i % 7)))),
 };
 const config = { ...DEFAULT_CONFIG, N, n_filters_scale: 1 };
-const fields: ManifestFields = {
-  backend: 'libtorch',
-  packageVersion: '0.1.0',
-  libtorchVersion: '1.13.0',
-  config,
-  N,
-  gridsize: 1,
-  inputScale: 10,
-  intensityScale: 12.5,
-  probe: { tensor: 'probe', shape: [N, N], layout: 'real-imag' },
-  training: null,
-};
+const fields = manifestFields(config, 12.5);
 
 function tempFile(name: string): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-bundle-')), name);
