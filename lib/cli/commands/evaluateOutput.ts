@@ -4,19 +4,28 @@ import { writeFileAtomic } from '../../io/atomicWrite';
 import { evaluate, type Metrics } from '../../metrics';
 import type { StitchedObject } from '../../stitch/Stitcher';
 
+/** The reconstruction compared with the data's objectGuess (reference §8), when it has one. */
+export function metricsAgainstGroundTruth(
+  data: PtychoDataset,
+  result: StitchedObject,
+  border = 2,
+): Metrics | undefined {
+  if (!data.objectGuess) return undefined;
+  const [height, width] = data.objectGuess.shape;
+  return evaluate(
+    { object: { height: result.height, width: result.width, data: result.object.data }, origin: result.origin },
+    { height, width, data: data.objectGuess.data },
+    { border },
+  );
+}
+
 export async function writeMetricsIfGroundTruth(
   data: PtychoDataset,
   result: StitchedObject,
   file: string,
   border = 2,
 ): Promise<Metrics | undefined> {
-  if (!data.objectGuess) return undefined;
-  const [height, width] = data.objectGuess.shape;
-  const metrics = evaluate(
-    { object: { height: result.height, width: result.width, data: result.object.data }, origin: result.origin },
-    { height, width, data: data.objectGuess.data },
-    { border },
-  );
-  await writeFileAtomic(file, `${JSON.stringify(metrics, null, 2)}\n`);
+  const metrics = metricsAgainstGroundTruth(data, result, border);
+  if (metrics) await writeFileAtomic(file, `${JSON.stringify(metrics, null, 2)}\n`);
   return metrics;
 }
