@@ -108,16 +108,9 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     // A line plot: background, axes and labels, and the training curve's colour at least.
     expectPicture(path.join(trainDir, 'loss.png'), 3);
 
+    const model = path.join(trainDir, 'model.ptpinn');
     const outDir = path.join(dir, 'infer');
-    const infer = runCli([
-      'infer',
-      '--model',
-      path.join(trainDir, 'model.ptpinn'),
-      '--data',
-      fixture,
-      '--output-dir',
-      outDir,
-    ]);
+    const infer = runCli(['infer', '--model', model, '--data', fixture, '--output-dir', outDir]);
     expect(infer.stderr).toBe('');
     expect(infer.status).toBe(0);
     const { arrays } = await readNpz(path.join(outDir, 'reconstruction.npz'));
@@ -148,7 +141,7 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     const otherBackend = runCli([
       'infer',
       '--model',
-      path.join(trainDir, 'model.ptpinn'),
+      model,
       '--data',
       fixture,
       '--output-dir',
@@ -161,7 +154,6 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
 
     // Detector frames larger than the model's N: --bin 2 makes 32 × 32 patterns of the
     // N = 64 scan (its 64 × 64 probe is then refused by name); a bad factor too.
-    const model = path.join(trainDir, 'model.ptpinn');
     const large = path.join(repoRoot, 'fixtures', 'lines-n64-test.npz');
     const binned = runCli(['infer', '--model', model, '--data', large, '--bin', '2', '--output-dir', dir]);
     expect(binned.status).toBe(1);
