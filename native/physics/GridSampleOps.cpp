@@ -28,12 +28,12 @@ torch::Tensor translate(const torch::Tensor& img, const torch::Tensor& offsets) 
   return sampleShifted(img, -offsets.detach());
 }
 
-torch::Tensor mergeSum(const torch::Tensor& patches, const torch::Tensor& positions, int64_t paddedSize) {
+torch::Tensor padShift(const torch::Tensor& patches, const torch::Tensor& positions, int64_t paddedSize) {
   const int64_t B = patches.size(0), C = patches.size(1), N = patches.size(2);
   const int64_t before = (paddedSize - N) / 2, after = paddedSize - N - before;
   auto padded = torch::constant_pad_nd(patches.reshape({B * C, N, N}), {before, after, before, after});
   auto shifted = sampleShifted(padded, positions.detach().reshape({B * C, 2}));
-  return shifted.view({B, C, paddedSize, paddedSize}).sum(1);
+  return shifted.view({B, C, paddedSize, paddedSize});
 }
 
 torch::Tensor extract(const torch::Tensor& merged, const torch::Tensor& positions, int64_t patchSize) {

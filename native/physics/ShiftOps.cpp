@@ -23,6 +23,31 @@ torch::Tensor translateRaw(const torch::Tensor& img, const torch::Tensor& offset
   return shiftGather(img, tapPlane, tapShift, img.size(1), img.size(2));
 }
 
+// Every (b, c) plane gets one tap: plane b·C + c of `planes`, shifted by sign·p_c + bias.
+torch::Tensor perChannelShift(const torch::Tensor& planes, const torch::Tensor& positions, double sign, double bias,
+                              int64_t outSize) {
+  const int64_t B = positions.size(0), C = positions.size(1);
+  auto tapPlane = torch::arange(B * C, torch::kInt64).view({B * C, 1});
+  auto tapShift = shiftsFrom(positions, sign, bias).view({B * C, 1, 2});
+  return shiftGather(planes, tapPlane, tapShift, outSize, outSize).view({B, C, outSize, outSize});
+}
+
+// Each patch zero-padded (centred) to Np and shifted by -p_c: content moves by -p_c.
+torch::Tensor padShiftRaw(const torch::Tensor& patches, const torch::Tensor& positions, int64_t paddedSize) {
+  const int64_t B = patches.size(0), C = patches.size(1), N = patches.size(2);
+  const double offset = static_cast<double>((paddedSize - N) / 2);
+  return perChannelShift(patches.reshape({B * C, N, N}), positions, 1.0, -offset, paddedSize);
+}
+
+// The adjoint of padShiftRaw: each plane shifted by +p_c, central N × N kept.
+torch::Tensor cropShiftRaw(const torch::Tensor& planes, const torch::Tensor& positions, int64_t patchSize) {
+  const int64_t B = planes.size(0), C = planes.size(1), Np = planes.size(-1);
+  const double offset = static_cast<double>((Np - patchSize) / 2);
+  return perChannelShift(planes.reshape({B * C, Np, Np}), positions, -1.0, offset, patchSize);
+}
+
+// Σ_c of padShiftRaw, fused in the kernel (the taps of one output plane are summed):
+// the adjoint of extract.
 torch::Tensor mergeSumRaw(const torch::Tensor& patches, const torch::Tensor& positions, int64_t paddedSize) {
   const int64_t B = patches.size(0), C = patches.size(1), N = patches.size(2);
   const double offset = static_cast<double>((paddedSize - N) / 2);
@@ -51,15 +76,15 @@ struct TranslateFn : torch::autograd::Function<TranslateFn> {
   }
 };
 
-struct MergeSumFn : torch::autograd::Function<MergeSumFn> {
+struct PadShiftFn : torch::autograd::Function<PadShiftFn> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& patches, const torch::Tensor& positions,
                                int64_t paddedSize) {
     ctx->saved_data["positions"] = positions.detach();
     ctx->saved_data["patchSize"] = patches.size(-1);
-    return mergeSumRaw(patches, positions, paddedSize);
+    return padShiftRaw(patches, positions, paddedSize);
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
-    auto grad = extractRaw(grads[0], ctx->saved_data["positions"].toTensor(), ctx->saved_data["patchSize"].toInt());
+    auto grad = cropShiftRaw(grads[0], ctx->saved_data["positions"].toTensor(), ctx->saved_data["patchSize"].toInt());
     return {grad, torch::Tensor(), torch::Tensor()};
   }
 };
@@ -83,8 +108,8 @@ torch::Tensor translate(const torch::Tensor& img, const torch::Tensor& offsets) 
   return TranslateFn::apply(img, offsets);
 }
 
-torch::Tensor mergeSum(const torch::Tensor& patches, const torch::Tensor& positions, int64_t paddedSize) {
-  return MergeSumFn::apply(patches, positions, paddedSize);
+torch::Tensor padShift(const torch::Tensor& patches, const torch::Tensor& positions, int64_t paddedSize) {
+  return PadShiftFn::apply(patches, positions, paddedSize);
 }
 
 torch::Tensor extract(const torch::Tensor& merged, const torch::Tensor& positions, int64_t patchSize) {

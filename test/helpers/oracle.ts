@@ -82,17 +82,14 @@ export function mergeOracle(
   const num = new Float64Array(np * np * 2);
   const den = new Float64Array(np * np);
   positions.forEach(([px, py], c) => {
-    const weighted = new Float64Array(n * n * 2);
-    for (let i = 0; i < n * n; i++) {
-      weighted[2 * i] = patches[(c * n * n + i) * 2] * weights[i];
-      weighted[2 * i + 1] = patches[(c * n * n + i) * 2 + 1] * weights[i];
-    }
-    const shiftedNum = translateOracle(padOracle(weighted, n, np, 2), np, np, 2, -px, -py);
-    const shiftedDen = translateOracle(padOracle(weights, n, np, 1), np, np, 1, -px, -py);
+    // §3: the patch and its weight are translated separately, then multiplied.
+    const patch = patches.subarray(c * n * n * 2, (c + 1) * n * n * 2);
+    const shiftedPatch = translateOracle(padOracle(patch, n, np, 2), np, np, 2, -px, -py);
+    const shiftedWeight = translateOracle(padOracle(weights, n, np, 1), np, np, 1, -px, -py);
     for (let i = 0; i < np * np; i++) {
-      num[2 * i] += shiftedNum[2 * i];
-      num[2 * i + 1] += shiftedNum[2 * i + 1];
-      den[i] += shiftedDen[i];
+      num[2 * i] += shiftedPatch[2 * i] * shiftedWeight[i];
+      num[2 * i + 1] += shiftedPatch[2 * i + 1] * shiftedWeight[i];
+      den[i] += shiftedWeight[i];
     }
   });
   const maxDen = Math.max(...den);

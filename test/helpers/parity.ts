@@ -25,4 +25,15 @@ export const parityCases = [
     flags: ['--object-big', '--weighting', 'probe'],
     options: { objectBig: true, weighting: 'probe' as const },
   },
+  // Sub-pixel offsets: these pin the order of §3's merge (translate, then multiply).
+  {
+    file: 'sp_n64_g2_central.npz',
+    flags: ['--object-big', '--weighting', 'central_mask', '--padded-size', '68'],
+    options: { objectBig: true, weighting: 'central_mask' as const, paddedSize: 68 },
+  },
+  {
+    file: 'sp_n64_g1_central.npz',
+    flags: ['--object-big', '--weighting', 'central_mask', '--padded-size', '64'],
+    options: { objectBig: true, weighting: 'central_mask' as const, paddedSize: 64 },
+  },
 ];
