@@ -62,6 +62,20 @@ export function diagnose(): Finding[] {
     }),
   );
   findings.push(
+    check('LibTorch runtime', () => {
+      const { version, loadedVersion, library } = capabilities().libtorch;
+      if (loadedVersion === null) return { ok: true, detail: `${library || 'library file unknown'} (version not recorded)` };
+      const majorMinor = (v: string) => v.split('.').slice(0, 2).join('.');
+      return majorMinor(loadedVersion) === majorMinor(version)
+        ? { ok: true, detail: `LibTorch ${loadedVersion} loaded from ${library}` }
+        : {
+            ok: false,
+            detail: `compiled against LibTorch ${version} but ${loadedVersion} was loaded from ${library}`,
+            fix: 'two LibTorch installs are mixed: npm rebuild ptychopinn with LIBTORCH pointing at the one to use',
+          };
+    }),
+  );
+  findings.push(
     check('threads', () => {
       const { intraOp } = capabilities().threads;
       const wanted = defaultThreadCount();

@@ -3,6 +3,8 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
+
 #include "Registry.h"
 #include "common/Guard.h"
 #include "common/Threads.h"
@@ -30,11 +32,21 @@ Napi::Array cudaDevices(Napi::Env env) {
   return devices;
 }
 
+// The file of the LibTorch CPU library that this process actually loaded: the
+// version compiled against (torch/version.h) says nothing about what the dynamic
+// linker picked at run time.
+std::string loadedLibtorchLibrary() {
+  Dl_info where{};
+  if (dladdr(reinterpret_cast<void*>(&at::get_num_threads), &where) == 0 || where.dli_fname == nullptr) return "";
+  return where.dli_fname;
+}
+
 Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   return guarded(env, [&] {
     auto caps = Napi::Object::New(env);
     caps.Set("libtorchVersion", TORCH_VERSION);
+    caps.Set("libtorchLibrary", loadedLibtorchLibrary());
     caps.Set("cudaCompiled", static_cast<bool>(PTYCHOPINN_WITH_CUDA));
     caps.Set("cudaAvailable", torch::cuda::is_available());
     caps.Set("cudaDevices", cudaDevices(env));

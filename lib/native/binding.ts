@@ -25,6 +25,8 @@ export interface NativeCudaDevice {
 export interface NativeCapabilities {
   /** LibTorch version the addon was compiled against (torch/version.h). */
   libtorchVersion: string;
+  /** The LibTorch CPU library this process loaded (dladdr), '' if unknown. */
+  libtorchLibrary: string;
   cudaCompiled: boolean;
   cudaAvailable: boolean;
   cudaDevices: NativeCudaDevice[];

@@ -22,7 +22,7 @@ export function registerInfo(program: Command): void {
       const lines = [
         `ptychopinn ${caps.packageVersion}`,
         `addon:     ${caps.addon.path} (${caps.addon.prebuilt ? 'prebuilt' : 'built from source'})`,
-        `LibTorch:  ${caps.libtorch.version}`,
+        `LibTorch:  ${caps.libtorch.loadedVersion ?? 'version unknown'} loaded from ${caps.libtorch.library || 'an unknown file'} (compiled against ${caps.libtorch.version})`,
         `threads:   ${caps.threads.intraOp} intra-op, ${caps.threads.interop} inter-op`,
         `MKL-DNN:   ${caps.mkldnn ? 'yes' : 'no'}   MKL: ${caps.mkl ? 'yes' : 'no'}`,
         `CUDA:      ${cuda}`,
