@@ -36,6 +36,8 @@ macro(ptychopinn_find_torch_at config_dir)
   find_library(c10_LIBRARY c10 PATHS "${_pp_prefix}/lib" "${_pp_libdir}" NO_DEFAULT_PATH)
   find_library(TORCH_LIBRARY torch PATHS "${_pp_prefix}/lib" "${_pp_libdir}" NO_DEFAULT_PATH)
   find_package(Torch CONFIG QUIET PATHS "${config_dir}" NO_DEFAULT_PATH)
+  # Where the LibTorch used came from, for tests and tools that inspect the build.
+  set(PTYCHOPINN_TORCH_CONFIG_DIR "${config_dir}" CACHE INTERNAL "TorchConfig.cmake folder of the LibTorch used")
 endmacro()
 
 set(PTYCHOPINN_TORCH_SOURCE "")

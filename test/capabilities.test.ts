@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { capabilities, libraryVersion, setThreads } from '../lib/capabilities';
 import { runCli, repoRoot } from './helpers/cli';
 
-/** The version CMake found (TorchConfigVersion.cmake next to the Torch_DIR the build used). */
+/** The version CMake found (TorchConfigVersion.cmake in the Torch config folder the build used). */
 function builtAgainstVersion(): string {
   const cache = fs.readFileSync(path.join(repoRoot, 'build', 'CMakeCache.txt'), 'utf8');
-  const torchDir = /^Torch_DIR:PATH=(.*)$/m.exec(cache)?.[1];
-  if (!torchDir) throw new Error('build/CMakeCache.txt has no Torch_DIR');
+  const torchDir = /^PTYCHOPINN_TORCH_CONFIG_DIR:INTERNAL=(.*)$/m.exec(cache)?.[1];
+  if (!torchDir) throw new Error('build/CMakeCache.txt has no PTYCHOPINN_TORCH_CONFIG_DIR');
   const config = fs.readFileSync(path.join(torchDir, 'TorchConfigVersion.cmake'), 'utf8');
   return /set\(PACKAGE_VERSION "([^"]+)"\)/.exec(config)![1];
 }
