@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'prebuilds/', 'coverage/'] },
+  { ignores: ['dist/', 'build/', 'build-cuda/', '.torch/', 'node_modules/', 'prebuilds/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -64,7 +64,8 @@ export function diagnose(): Finding[] {
   findings.push(
     check('LibTorch runtime', () => {
       const { version, loadedVersion, library } = capabilities().libtorch;
-      if (loadedVersion === null) return { ok: true, detail: `${library || 'library file unknown'} (version not recorded)` };
+      if (loadedVersion === null)
+        return { ok: true, detail: `${library || 'library file unknown'} (version not recorded)` };
       const majorMinor = (v: string) => v.split('.').slice(0, 2).join('.');
       return majorMinor(loadedVersion) === majorMinor(version)
         ? { ok: true, detail: `LibTorch ${loadedVersion} loaded from ${library}` }

@@ -15,8 +15,12 @@ const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 const memoryJobs = Math.max(1, Math.floor(os.totalmem() / 1.5e9));
 const jobs = Math.max(1, Math.min(os.availableParallelism(), memoryJobs));
 const extra = process.argv.slice(3);
-const result = spawnSync(process.execPath, [cmakeJs, command, '--parallel', String(jobs), '--log-level', 'warn', ...extra], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  [cmakeJs, command, '--parallel', String(jobs), '--log-level', 'warn', ...extra],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

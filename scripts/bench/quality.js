@@ -4,9 +4,9 @@
 // training budgets of one training run (the held-out reconstruction runs beside
 // training when a budget is passed, between optimiser steps).
 //
-//   node scripts/bench/quality.js [--object lines|grf] [--minutes 2,5,15] [--gridsize 2]
+//   node scripts/bench/quality.js [--object lines,grf] [--minutes 2,5,15] [--gridsize 2]
 //     [--n-filters-scale 1] [--train-images 4096] [--batch-size 16] [--learning-rate 1e-3]
-//     [--save model.ptpinn]
+//     [--step 8] [--save model.ptpinn]
 'use strict';
 const os = require('node:os');
 const { parseArgs } = require('node:util');
@@ -15,7 +15,7 @@ const { Reconstructor, simulate, evaluate, capabilities } = require('../../dist/
 
 const { values } = parseArgs({
   options: {
-    object: { type: 'string', default: 'lines' },
+    object: { type: 'string', default: 'lines,grf' },
     minutes: { type: 'string', default: '2,5,15' },
     gridsize: { type: 'string', default: '2' },
     'n-filters-scale': { type: 'string', default: '1' },
@@ -24,13 +24,14 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '16' },
     'learning-rate': { type: 'string', default: '1e-3' },
     seed: { type: 'string', default: '1' },
+    step: { type: 'string', default: '8' },
     save: { type: 'string' },
   },
 });
 
 const budgets = values.minutes.split(',').map(Number);
 const N = 64;
-const objectSpec = values.object === 'grf' ? { kind: 'grf' } : { kind: 'lines' };
+const positions = { kind: 'raster', step: Number(values.step) };
 
 function row(minutes, seconds, steps, metrics) {
   const f = (v) => (v === null || v === undefined ? '  n/a' : v.toFixed(v > 5 ? 2 : 3));
@@ -42,7 +43,8 @@ function row(minutes, seconds, steps, metrics) {
   );
 }
 
-(async () => {
+async function run(objectKind) {
+  const objectSpec = { kind: objectKind };
   const caps = capabilities();
   const config = {
     N,
@@ -55,12 +57,18 @@ function row(minutes, seconds, steps, metrics) {
     seed: Number(values.seed),
   };
   const seed = Number(values.seed);
-  const train = simulate({ N, nImages: config.n_groups, seed, object: objectSpec });
-  const test = simulate({ N, nImages: Number(values['test-images']), seed: seed + 1000, object: objectSpec });
+  const train = simulate({ N, nImages: config.n_groups, seed, object: objectSpec, positions });
+  const test = simulate({
+    N,
+    nImages: Number(values['test-images']),
+    seed: seed + 1000,
+    object: objectSpec,
+    positions,
+  });
   console.log(
     `LibTorch ${caps.libtorch.loadedVersion ?? caps.libtorch.version}, ${caps.threads.intraOp} threads, ` +
-      `${os.cpus().length} cores; ${values.object}, train ${config.n_groups} patterns ` +
-      `(object ${train.objectGuess.shape[0]}²), held-out ${values['test-images']} patterns of another object; ` +
+      `${os.cpus().length} cores; ${objectKind}, train ${config.n_groups} patterns ` +
+      `(object ${train.objectGuess.shape[0]}², raster step ${values.step}), held-out ${values['test-images']} patterns of another object; ` +
       `gridsize ${config.gridsize}, n_filters_scale ${config.n_filters_scale}, batch ${config.batch_size}, ` +
       `lr ${config.learning_rate}`,
   );
@@ -110,5 +118,11 @@ function row(minutes, seconds, steps, metrics) {
   await Promise.all(pending);
   if (values.save) await reconstructor.saveModel(values.save);
   reconstructor.dispose();
-  console.log(JSON.stringify({ benchmark: 'quality', config, object: values.object, results }));
+  console.log(JSON.stringify({ benchmark: 'quality', config, object: objectKind, step: positions.step, results }));
+}
+
+(async () => {
+  const kinds = values.object.split(',');
+  if (values.save && kinds.length > 1) throw new Error('--save needs a single --object');
+  for (const kind of kinds) await run(kind);
 })();
