@@ -102,19 +102,36 @@ try {
   const doctor = JSON.parse(run('node', [cli, 'doctor', '--json'], { cwd: project, env }));
   if (!doctor.findings.find((f) => f.check === 'LibTorch self-test')?.ok) fail('the doctor self-test failed');
 
-  // Small settings: the point is that the installed package runs end to end.
-  const demoArgs = ['demo', '--N', '32', '--n-images', '64', '--nepochs', '1', '--output-dir', 'demo', '--json'];
-  const demo = JSON.parse(
-    run('node', [cli, ...demoArgs], { cwd: project, env })
-      .trim()
-      .split('\n')
-      .at(-1),
-  );
-  for (const file of ['model.ptpinn', 'history.json', 'loss.png', 'reconstruction.npz', 'amplitude.png', 'phase.png']) {
-    if (!fs.existsSync(path.join(project, 'demo', file))) fail(`the demo did not write ${file}`);
-  }
-  if (!(demo.ssim.amplitude > -1 && demo.ssim.amplitude <= 1)) fail(`implausible demo SSIM ${demo.ssim.amplitude}`);
-  console.log(`demo from the installed tarball: ${demo.seconds.toFixed(1)} s, SSIM amplitude ${demo.ssim.amplitude}`);
+  const demo = (args, dir) =>
+    JSON.parse(
+      run('node', [cli, 'demo', ...args, '--output-dir', dir, '--json'], { cwd: project, env })
+        .trim()
+        .split('\n')
+        .at(-1),
+    );
+  const written = (dir, files) => {
+    for (const file of files)
+      if (!fs.existsSync(path.join(project, dir, file))) fail(`the demo did not write ${dir}/${file}`);
+  };
+  // The main job: the shipped pretrained model on a freshly simulated scan.
+  const fast = demo([], 'demo');
+  written('demo', ['data.npz', 'reconstruction.npz', 'amplitude.png', 'phase.png', 'metrics.json']);
+  if (fast.mode !== 'pretrained' || !(fast.ssim.amplitude > 0.5))
+    fail(`the pretrained demo gave ${JSON.stringify(fast.ssim)}`);
+  console.log(`demo from the installed tarball: ${fast.seconds.toFixed(1)} s, SSIM amplitude ${fast.ssim.amplitude}`);
+  // Small settings: the point is that training runs end to end from the installed package.
+  const trained = demo(['--train', '--N', '32', '--n-images', '64', '--nepochs', '1'], 'demo-train');
+  written('demo-train', [
+    'model.ptpinn',
+    'history.json',
+    'loss.png',
+    'reconstruction.npz',
+    'amplitude.png',
+    'phase.png',
+  ]);
+  if (!(trained.ssim.amplitude > -1 && trained.ssim.amplitude <= 1))
+    fail(`implausible demo SSIM ${trained.ssim.amplitude}`);
+  console.log(`demo --train from the installed tarball: ${trained.seconds.toFixed(1)} s`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -48,6 +48,8 @@ export interface ReconstructOptions {
   /** Groups predicted and stitched per chunk: memory is the canvas plus one chunk. */
   chunkGroups?: number;
   batchSize?: number;
+  /** Central crop of each patch that is stitched; default: the configuration's stitch_crop. */
+  stitchCrop?: number;
 }
 
 export interface Reconstruction extends StitchedObject {
@@ -268,7 +270,7 @@ export class Reconstructor {
     const C = groups.C;
     const N = patternSize(data);
     const absolute = patchPositions(groups.centres, groups.relativePositions, C);
-    const stitcher = new Stitcher(absolute, this.config.stitch_crop);
+    const stitcher = new Stitcher(absolute, options.stitchCrop ?? this.config.stitch_crop);
     const chunk = options.chunkGroups ?? 1024;
     let inferMs = 0;
     let stitchMs = 0;

@@ -11,7 +11,9 @@
 const os = require('node:os');
 const { parseArgs } = require('node:util');
 
-const { Reconstructor, simulate, evaluate, capabilities } = require('../../dist/lib');
+const path = require('node:path');
+
+const { Reconstructor, simulate, evaluate, capabilities, imageFigure } = require('../../dist/lib');
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     step: { type: 'string', default: '8' },
     save: { type: 'string' },
+    images: { type: 'string' },
   },
 });
 
@@ -73,6 +76,14 @@ async function run(objectKind) {
       `lr ${config.learning_rate}`,
   );
 
+  if (values.images) {
+    const [height, width] = test.objectGuess.shape;
+    const d = test.objectGuess.data;
+    const amplitude = Float32Array.from({ length: height * width }, (_, k) => Math.hypot(d[2 * k], d[2 * k + 1]));
+    await imageFigure({ height, width, values: amplitude, kind: 'amplitude' }).writePng(
+      path.join(values.images, `${objectKind}-truth-amplitude.png`),
+    );
+  }
   const reconstructor = Reconstructor.create(config);
   const controller = new AbortController();
   const results = [];
@@ -90,6 +101,10 @@ async function run(objectKind) {
         { height, width, data: test.objectGuess.data },
       );
       results.push({ minutes, seconds, steps: atSteps, metrics });
+      if (values.images) {
+        const figure = { height: result.height, width: result.width, values: result.amplitude, kind: 'amplitude' };
+        return imageFigure(figure).writePng(path.join(values.images, `${objectKind}-${minutes}min-amplitude.png`));
+      }
       console.log(row(minutes, seconds, atSteps, metrics));
     });
     pending.push(evaluation);
