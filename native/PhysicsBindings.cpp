@@ -12,6 +12,7 @@
 #include "physics/ForwardModel.h"
 #include "physics/GridSampleOps.h"
 #include "physics/Losses.h"
+#include "physics/ObjectPatches.h"
 #include "physics/Probe.h"
 #include "physics/ShiftOps.h"
 
@@ -120,6 +121,19 @@ OpCall forwardCall(const Napi::CallbackInfo& info, size_t first) {
           }};
 }
 
+OpCall gatherPatchesCall(const Napi::CallbackInfo& info, size_t first) {
+  auto object = tensorFromJs(info[first], "object");
+  requireShape(object, "object", {-1, -1});
+  auto corners = tensorFromJs(info[first + 1], "corners");
+  requireReal(corners, "corners");
+  requireShape(corners, "corners", {-1, 2});
+  requireFinite(corners, "corners");
+  const auto N = static_cast<int64_t>(numberArg(info, first + 2, "patchSize"));
+  if (N < 1) throw ArgumentError("patchSize: must be at least 1");
+  auto xy = corners.to(torch::kFloat64);
+  return {object, [=](const torch::Tensor& x) { return physics::gatherPatches(x, xy, N); }};
+}
+
 using OpReader = OpCall (*)(const Napi::CallbackInfo&, size_t);
 
 template <OpReader read>
@@ -144,6 +158,7 @@ Napi::Value Vjp(const Napi::CallbackInfo& info) {
                     : op == "mergePatches"     ? mergeCall
                     : op == "extractPatches"   ? extractCall
                     : op == "forwardIntensity" ? forwardCall
+                    : op == "gatherPatches"    ? gatherPatchesCall
                                                : nullptr;
     if (!read) throw ArgumentError("vjp: unknown op '" + op + "'");
     auto call = read(info, 2);
@@ -246,6 +261,7 @@ void registerPhysics(Napi::Env env, Napi::Object exports) {
   exports.Set("mergePatches", Napi::Function::New(env, Forward<mergeCall>, "mergePatches"));
   exports.Set("extractPatches", Napi::Function::New(env, Forward<extractCall>, "extractPatches"));
   exports.Set("forwardIntensity", Napi::Function::New(env, Forward<forwardCall>, "forwardIntensity"));
+  exports.Set("gatherPatches", Napi::Function::New(env, Forward<gatherPatchesCall>, "gatherPatches"));
   exports.Set("vjp", Napi::Function::New(env, Vjp, "vjp"));
   exports.Set("farField", Napi::Function::New(env, FarField, "farField"));
   exports.Set("poissonNll", Napi::Function::New(env, PoissonNll, "poissonNll"));

@@ -10,5 +10,6 @@ void registerPhysics(Napi::Env env, Napi::Object exports);
 void registerStitchCanvas(Napi::Env env, Napi::Object exports);
 void registerBenchmarks(Napi::Env env, Napi::Object exports);
 void registerModel(Napi::Env env, Napi::Object exports);
+void registerRefine(Napi::Env env, Napi::Object exports);
 
 }  // namespace ptychopinn

@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ptychopinn::registerStitchCanvas(env, exports);
   ptychopinn::registerBenchmarks(env, exports);
   ptychopinn::registerModel(env, exports);
+  ptychopinn::registerRefine(env, exports);
   return exports;
 }
 

@@ -22,6 +22,13 @@ const positions = tensor(
 );
 const probe = tensor('complex128', [N, N], randomArray(N * N * 2, random));
 const merged = tensor('complex128', [B, Np, Np], randomArray(B * Np * Np * 2, random));
+// Sub-pixel corners, some reaching past the object's edge (zero there).
+const object = tensor('complex128', [Np, Np + 3], randomArray(Np * (Np + 3) * 2, random));
+const corners = tensor(
+  'float64',
+  [5, 2],
+  Float64Array.from({ length: 10 }, () => -1.5 + random() * (Np - N + 2)),
+);
 
 type Op = keyof VjpOps;
 
@@ -43,6 +50,7 @@ const cases: { [K in Op]: { args: VjpOps[K]; linear: boolean } } = {
   translate: { args: [patches, positions], linear: true },
   mergePatches: { args: [patches, positions, probe, { weighting: 'probe', paddedSize: Np }], linear: true },
   extractPatches: { args: [merged, positions, N], linear: true },
+  gatherPatches: { args: [object, corners, N], linear: true },
   forwardIntensity: {
     args: [patches, positions, probe, 1.7, { objectBig: true, weighting: 'central_mask', paddedSize: Np }],
     linear: false,

@@ -59,6 +59,7 @@ export interface VjpOps {
   mergePatches: [patches: JsTensor, positions: JsTensor, probe: JsTensor, options?: ForwardOptions];
   extractPatches: [merged: JsTensor, positions: JsTensor, patchSize: number, options?: ForwardOptions];
   forwardIntensity: [patches: JsTensor, positions: JsTensor, probe: JsTensor, scale: number, options?: ForwardOptions];
+  gatherPatches: [object: JsTensor, corners: JsTensor, patchSize: number];
 }
 
 /** A native canvas that patch crops are scatter-added to, chunk by chunk. */
@@ -184,6 +185,52 @@ export interface NativeModel {
   readonly info: NativeModelInfo;
 }
 
+/** What refineObject fits: the whole object (and probe) against the measured patterns. */
+export interface NativeRefineData {
+  /** (H, W) complex64: the starting object. */
+  object: JsTensor;
+  /** (N, N) complex64. */
+  probe: JsTensor;
+  /** (M, N, N) float32 measured amplitudes; read in place, so leave it unchanged until done. */
+  amplitudes: JsTensor;
+  /** (M, 2) [x, y]: object coordinate of each pattern's patch pixel (0, 0). */
+  corners: JsTensor;
+  /** (N, N): 1 = good pixel, 0 = bad. */
+  mask?: JsTensor;
+}
+
+export interface NativeRefineOptions {
+  /** Passes over every pattern. */
+  iterations?: number;
+  batchSize?: number;
+  /** Adam step relative to the mean object amplitude. */
+  learningRate?: number;
+  refineProbe?: boolean;
+  probeLearningRate?: number;
+  /** Passes with the probe held before it moves. */
+  probeStart?: number;
+  seed?: number;
+}
+
+export interface RefineIteration {
+  iteration: number;
+  /** Σ (|F| − A)² / Σ A² over the pass. */
+  loss: number;
+  seconds: number;
+}
+
+export interface NativeRefineResult {
+  object: JsTensor;
+  probe: JsTensor;
+  /** Factor the starting object was scaled by to match the data's level. */
+  scale: number;
+  /** Σ | |F| − A | / Σ A before and after. */
+  initialRFactor: number;
+  finalRFactor: number;
+  aborted: boolean;
+  history: RefineIteration[];
+}
+
 export interface NativeBinding {
   capabilities(): NativeCapabilities;
   /** Sets LibTorch's intra-op thread count; returns the count now in effect. */
@@ -206,6 +253,8 @@ export interface NativeBinding {
     scale: number,
     options?: ForwardOptions,
   ): JsTensor;
+  /** object (H, W), corners (M, 2) [x, y] → patches (M, n, n): patch pixel (j, i) = object(y + j, x + i), bilinear. */
+  gatherPatches(object: JsTensor, corners: JsTensor, patchSize: number): JsTensor;
   /** Gradient of ⟨op(args), cotangent⟩ with respect to op's first argument. */
   vjp<K extends keyof VjpOps>(op: K, cotangent: JsTensor, ...args: VjpOps[K]): JsTensor;
   /** fftshift(fft2(psi, ortho)) over the last two dimensions. */
@@ -223,6 +272,13 @@ export interface NativeBinding {
   StitchCanvas: new (height: number, width: number, dtype: DType) => NativeStitchCanvas;
 
   Model: new (config: NativeModelConfig, probe: JsTensor, device: string) => NativeModel;
+
+  /** Physics refinement on libuv's pool; abort() stops it within one mini-batch. */
+  refineObject(
+    data: NativeRefineData,
+    options?: NativeRefineOptions,
+    onIteration?: (record: RefineIteration) => void,
+  ): { promise: Promise<NativeRefineResult>; abort(): void };
 
   /** Timing loops for `npm run bench` (scripts/bench/). */
   bench: {

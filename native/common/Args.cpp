@@ -1,5 +1,7 @@
 #include "common/Args.h"
 
+#include <cmath>
+
 #include "common/Guard.h"
 #include "common/JsTensor.h"
 
@@ -62,6 +64,15 @@ int64_t intOption(const Napi::Object& options, const char* key, int64_t fallback
     throw ArgumentError(std::string(key) + ": expected a non-negative integer");
   }
   return static_cast<int64_t>(d);
+}
+
+double numberOption(const Napi::Object& options, const char* key, double fallback) {
+  auto v = options.Get(key);
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) {
+    throw ArgumentError(std::string(key) + ": expected a finite number");
+  }
+  return v.As<Napi::Number>().DoubleValue();
 }
 
 std::string stringOption(const Napi::Object& options, const char* key, const std::string& fallback) {

@@ -19,6 +19,7 @@ void requireFinite(const torch::Tensor& t, const std::string& name);
 Napi::Object optionsArg(const Napi::CallbackInfo& info, size_t index);
 bool boolOption(const Napi::Object& options, const char* key, bool fallback);
 int64_t intOption(const Napi::Object& options, const char* key, int64_t fallback);
+double numberOption(const Napi::Object& options, const char* key, double fallback);
 std::string stringOption(const Napi::Object& options, const char* key, const std::string& fallback);
 double numberArg(const Napi::CallbackInfo& info, size_t index, const std::string& name);
 

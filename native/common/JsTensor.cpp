@@ -47,7 +47,17 @@ std::string shapeString(at::IntArrayRef shape) {
   return out.str();
 }
 
-torch::Tensor tensorFromJs(const Napi::Value& value, const std::string& argName) {
+namespace {
+
+// A checked view of a JS tensor object: its element type, shape and raw values.
+struct JsTensorView {
+  const DtypeInfo* dtype;
+  std::vector<int64_t> shape;
+  Napi::TypedArray data;
+  void* values() const { return static_cast<uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset(); }
+};
+
+JsTensorView viewJsTensor(const Napi::Value& value, const std::string& argName) {
   if (!value.IsObject()) throw ArgumentError(argName + ": expected a tensor object {dtype, shape, data}");
   auto obj = value.As<Napi::Object>();
   auto dtypeValue = obj.Get("dtype");
@@ -81,12 +91,24 @@ torch::Tensor tensorFromJs(const Napi::Value& value, const std::string& argName)
     throw ArgumentError(argName + ": shape " + shapeString(shape) + " of " + dtype.name + " needs " +
                         std::to_string(expected) + " values, data has " + std::to_string(data.ElementLength()));
   }
-  auto tensor = torch::empty(shape, torch::TensorOptions().dtype(dtype.scalar));
-  if (expected > 0) {
-    const uint8_t* src = static_cast<const uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset();
-    std::memcpy(tensor.data_ptr(), src, tensor.nbytes());
-  }
+  return {&dtype, std::move(shape), data};
+}
+
+}  // namespace
+
+torch::Tensor tensorFromJs(const Napi::Value& value, const std::string& argName) {
+  auto view = viewJsTensor(value, argName);
+  auto tensor = torch::empty(view.shape, torch::TensorOptions().dtype(view.dtype->scalar));
+  if (tensor.numel() > 0) std::memcpy(tensor.data_ptr(), view.values(), tensor.nbytes());
   return tensor;
+}
+
+torch::Tensor borrowTensorFromJs(const Napi::Value& value, const std::string& argName,
+                                 Napi::ObjectReference& keepAlive) {
+  auto view = viewJsTensor(value, argName);
+  keepAlive = Napi::Persistent(view.data.As<Napi::Object>());
+  if (view.data.ElementLength() == 0) return torch::empty(view.shape, torch::TensorOptions().dtype(view.dtype->scalar));
+  return torch::from_blob(view.values(), view.shape, torch::TensorOptions().dtype(view.dtype->scalar));
 }
 
 Napi::Object tensorToJs(Napi::Env env, const torch::Tensor& tensor) {

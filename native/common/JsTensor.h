@@ -16,6 +16,11 @@
 namespace ptychopinn {
 
 torch::Tensor tensorFromJs(const Napi::Value& value, const std::string& argName);
+// The exception to copying, for large read-only inputs of async work: a tensor over
+// the TypedArray's own memory. `keepAlive` holds the array; the caller keeps the
+// reference until the work is done, and JS must not change the array meanwhile.
+torch::Tensor borrowTensorFromJs(const Napi::Value& value, const std::string& argName,
+                                 Napi::ObjectReference& keepAlive);
 Napi::Object tensorToJs(Napi::Env env, const torch::Tensor& tensor);
 std::string shapeString(at::IntArrayRef shape);
 
