@@ -99,9 +99,18 @@ describe('example service: routes', () => {
     const response = await post(body);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/octet-stream');
-    expect(response.headers['server-timing']).toMatch(/^infer;dur=[\d.]+, stitch;dur=[\d.]+$/);
+    expect(response.headers['server-timing']).toMatch(/^infer;dur=[\d.]+, stitch;dur=[\d.]+, refine;dur=[\d.]+$/);
     const { arrays } = await readNpzBuffer(response.rawPayload, 'response');
-    expect([...arrays.keys()].sort()).toEqual(['amplitude', 'backend', 'object', 'origin', 'phase', 'positions']);
+    expect([...arrays.keys()].sort()).toEqual([
+      'amplitude',
+      'backend',
+      'network_object',
+      'object',
+      'origin',
+      'phase',
+      'positions',
+      'r_factor',
+    ]);
 
     const reconstructor = await Reconstructor.openModel(modelPath);
     const direct = await reconstructor.reconstruct(

@@ -114,8 +114,11 @@ async function buildService(options) {
     inFlight.add(running);
     const result = await running.finally(() => inFlight.delete(running));
     metrics.reconstructed(dataset.xcoords.length);
-    const { inferSeconds, stitchSeconds } = result.timings;
-    reply.header('server-timing', `infer;dur=${inferSeconds * 1000}, stitch;dur=${stitchSeconds * 1000}`);
+    const { inferSeconds, stitchSeconds, refineSeconds } = result.timings;
+    reply.header(
+      'server-timing',
+      `infer;dur=${inferSeconds * 1000}, stitch;dur=${stitchSeconds * 1000}, refine;dur=${refineSeconds * 1000}`,
+    );
     if (wantsPng(request)) {
       const { amplitude: values, height, width } = result;
       return reply.type('image/png').send(imageFigure({ values, height, width, kind: 'amplitude' }).toPng());

@@ -79,6 +79,31 @@ function positiveInteger(flag: string, raw: string | undefined): number | undefi
   return value;
 }
 
+export interface RefineFlags {
+  refineIterations?: string;
+  refineProbe?: boolean;
+}
+
+/** Physics refinement after the network (`--refine-iterations`, `--refine-probe`). */
+export function addRefineFlags(command: Command): Command {
+  return command
+    .option(
+      '--refine-iterations <n>',
+      'passes of physics refinement against the scan (0: the network alone; default 20)',
+    )
+    .option('--refine-probe', 'refine the probe together with the object (an approximately known probe)');
+}
+
+/** The refinement the flags ask for; undefined keeps the model's configuration. */
+export function refineOptions(flags: RefineFlags): { iterations?: number; refineProbe?: boolean } | undefined {
+  if (flags.refineIterations === undefined && !flags.refineProbe) return undefined;
+  const iterations = flags.refineIterations === undefined ? undefined : Number(flags.refineIterations);
+  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations >= 0)) {
+    throw new CliError(`--refine-iterations: expected a non-negative integer, got '${flags.refineIterations}'`);
+  }
+  return { ...(iterations === undefined ? {} : { iterations }), ...(flags.refineProbe ? { refineProbe: true } : {}) };
+}
+
 export function addOutputFlags(command: Command): Command {
   return command.option('--json', 'progress and results as JSON lines').option('--quiet', 'print nothing but errors');
 }

@@ -6,10 +6,10 @@ import type { PtychoDataset } from '../data/dataset';
 import { reconstructionArrays } from '../data/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
-import type { Metrics } from '../metrics';
 import { imageFigure, lossFigure } from '../render/figures';
+import type { RefinementSummary } from '../refine/refineObject';
 import type { Reconstruction, Reconstructor } from '../workflow/Reconstructor';
-import { writeMetricsIfGroundTruth } from './commands/evaluateOutput';
+import { writeMetricsIfGroundTruth, type ReconstructionMetrics } from './commands/evaluateOutput';
 
 /** dir/model.ptpinn, dir/history.json, dir/loss.png */
 export async function writeTrainingOutputs(
@@ -29,7 +29,7 @@ export async function writeReconstructionOutputs(
   dir: string,
   result: Reconstruction,
   data: PtychoDataset,
-): Promise<Metrics | undefined> {
+): Promise<ReconstructionMetrics | undefined> {
   await writeNpz(path.join(dir, 'reconstruction.npz'), reconstructionArrays(result));
   const figure = { height: result.height, width: result.width };
   await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' }).writePng(
@@ -37,4 +37,18 @@ export async function writeReconstructionOutputs(
   );
   await imageFigure({ ...figure, values: result.phase, kind: 'phase' }).writePng(path.join(dir, 'phase.png'));
   return writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
+}
+
+/** The refinement as results report it: everything but the per-pass history. */
+export function refinementSummary(summary: RefinementSummary): Omit<RefinementSummary, 'history'> {
+  const { history, ...rest } = summary;
+  return rest;
+}
+
+export function refinementLine(summary: RefinementSummary): string {
+  return (
+    `physics refinement: ${summary.iterations} passes in ${summary.seconds.toFixed(2)} s, ` +
+    `R-factor ${summary.initialRFactor.toFixed(4)} (network) → ${summary.finalRFactor.toFixed(4)}` +
+    (summary.probeRefined ? ' (probe refined too)' : '')
+  );
 }

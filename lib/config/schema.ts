@@ -31,6 +31,10 @@ export interface ReconstructorConfig {
   early_stopping_patience: number;
   /** Central M × M crop of each patch used for stitching (reference §7). */
   stitch_crop: number;
+  /** Passes of physics refinement of the stitched object against the scan's own patterns; 0: the network's object as it is. */
+  refine_iterations: number;
+  /** Refine the probe together with the object (real data whose probe is only approximately known). */
+  refine_probe: boolean;
   seed: number;
   device: DeviceName;
 }
@@ -66,6 +70,8 @@ const FIELDS: { [K in keyof ReconstructorConfig]: Field } = {
   validation_fraction: { kind: 'number', min: 0, max: 0.9 },
   early_stopping_patience: { kind: 'int', min: 0, max: 100000 },
   stitch_crop: { kind: 'int', min: 2, max: 1024 },
+  refine_iterations: { kind: 'int', min: 0, max: 100000 },
+  refine_probe: { kind: 'bool' },
   seed: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   device: { kind: 'device' },
 };
@@ -94,6 +100,9 @@ export const DEFAULT_CONFIG: Readonly<ReconstructorConfig> = Object.freeze({
   validation_fraction: 0.05,
   early_stopping_patience: 0,
   stitch_crop: 20,
+  // 20 passes reach the Poisson noise floor on the simulated demo scans (README, "Physics refinement").
+  refine_iterations: 20,
+  refine_probe: false,
   seed: 0,
   device: 'auto',
 });

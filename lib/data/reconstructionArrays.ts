@@ -3,10 +3,26 @@
 import type { NpyArray } from '../io/ndarray';
 import type { Reconstruction } from '../workflow/Reconstructor';
 
-/** object complex64 (H, W), amplitude and phase float32 (H, W), origin float64 [x0, y0], positions (M, 2), backend. */
+/**
+ * object complex64 (H, W), amplitude and phase float32 (H, W), origin float64 [x0, y0],
+ * positions (M, 2), backend; after physics refinement also network_object (the
+ * network's own object on the same grid) and r_factor float64 [network, refined].
+ */
 export function reconstructionArrays(result: Reconstruction): Record<string, NpyArray> {
   const shape = [result.height, result.width];
+  const refined: Record<string, NpyArray> =
+    result.network && result.refinement
+      ? {
+          network_object: { dtype: 'complex64', shape, data: result.network.object.data as Float32Array },
+          r_factor: {
+            dtype: 'float64',
+            shape: [2],
+            data: Float64Array.from([result.refinement.initialRFactor, result.refinement.finalRFactor]),
+          },
+        }
+      : {};
   return {
+    ...refined,
     object: { dtype: 'complex64', shape, data: result.object.data as Float32Array },
     amplitude: { dtype: 'float32', shape, data: result.amplitude },
     phase: { dtype: 'float32', shape, data: result.phase },

@@ -12,6 +12,7 @@ import { intensityScale, normalizeProbe } from '../data/normalize';
 import { PtychoPINNModel, type Device } from '../model/PtychoPINNModel';
 import type { JsTensor, NativeModelConfig, StateDict, TrainEvent } from '../native/binding';
 import { packageVersion } from '../packageInfo';
+import { refineObject, type RefineOptions, type RefinementSummary } from '../refine/refineObject';
 import { patchPositions, Stitcher, type StitchedObject } from '../stitch/Stitcher';
 import { checkPatternSize, gatherAmplitudes, gatherPositions, prepareGroups, WorkflowError } from './prepare';
 
@@ -50,13 +51,27 @@ export interface ReconstructOptions {
   batchSize?: number;
   /** Central crop of each patch that is stitched; default: the configuration's stitch_crop. */
   stitchCrop?: number;
+  /**
+   * Physics refinement of the stitched object against the scan's patterns; default:
+   * the configuration's refine_iterations and refine_probe. false: the network's object.
+   */
+  refine?: false | Omit<RefineOptions, 'signal'>;
 }
 
 export interface Reconstruction extends StitchedObject {
   /** Scan positions (M, 2) [x, y] in object pixels. */
   positions: Float64Array;
   backend: ReconstructorConfig['backend'];
-  timings: { inferSeconds: number; stitchSeconds: number; totalSeconds: number; patternsPerSecond: number };
+  /** The network's stitched object when it was refined (the result is then the refined one). */
+  network?: StitchedObject;
+  refinement?: RefinementSummary;
+  timings: {
+    inferSeconds: number;
+    stitchSeconds: number;
+    refineSeconds: number;
+    totalSeconds: number;
+    patternsPerSecond: number;
+  };
 }
 
 function nativeConfig(config: ReconstructorConfig, inputScale: number): NativeModelConfig {
@@ -297,6 +312,10 @@ export class Reconstructor {
     const t = performance.now();
     const stitched = stitcher.finish();
     stitchMs += performance.now() - t;
+    const refineOptions = this.refineOptions(options.refine);
+    const refined = refineOptions
+      ? await refineObject(stitched, data, { ...refineOptions, signal: options.signal })
+      : undefined;
     const positions = new Float64Array(data.xcoords.length * 2);
     data.xcoords.forEach((x, i) => {
       positions[2 * i] = x;
@@ -304,18 +323,31 @@ export class Reconstructor {
     });
     const totalSeconds = (performance.now() - started) / 1000;
     return {
-      ...stitched,
+      ...(refined ? refined.stitched : stitched),
       positions,
       backend: this.config.backend,
+      ...(refined ? { network: stitched, refinement: refined.summary } : {}),
       timings: {
         inferSeconds: inferMs / 1000,
         stitchSeconds: stitchMs / 1000,
+        refineSeconds: refined?.summary.seconds ?? 0,
         totalSeconds,
         // Diffraction patterns of the scan: with gridsize > 1 each is predicted once
         // per group it belongs to, which is the cost of gridsize, not extra throughput.
         patternsPerSecond: data.xcoords.length / totalSeconds,
       },
     };
+  }
+
+  private refineOptions(refine: ReconstructOptions['refine']): Omit<RefineOptions, 'signal'> | undefined {
+    if (refine === false) return undefined;
+    const merged = {
+      iterations: this.config.refine_iterations,
+      refineProbe: this.config.refine_probe,
+      seed: this.config.seed,
+      ...refine,
+    };
+    return merged.iterations > 0 ? merged : undefined;
   }
 
   async saveModel(file: string): Promise<BundleManifest> {

@@ -5,18 +5,19 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import type { PtychoDataset } from '../../data/dataset';
 import { saveDataset } from '../../data/datasetFile';
-import type { Metrics } from '../../metrics';
 import type { Device } from '../../model/PtychoPINNModel';
 import { PRETRAINED_MODEL, PRETRAINED_SCAN } from '../../pretrained';
 import { simulate } from '../../simulate/simulate';
+import type { RefinementSummary } from '../../refine/refineObject';
 import { Reconstructor } from '../../workflow/Reconstructor';
-import { addOutputFlags } from '../configFlags';
+import { addOutputFlags, addRefineFlags, refineOptions, type RefineFlags } from '../configFlags';
+import type { ReconstructionMetrics } from './evaluateOutput';
 import { CliError } from '../output';
-import { writeReconstructionOutputs, writeTrainingOutputs } from '../outputs';
+import { refinementLine, refinementSummary, writeReconstructionOutputs, writeTrainingOutputs } from '../outputs';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 
-interface DemoFlags {
+interface DemoFlags extends RefineFlags {
   outputDir: string;
   train?: boolean;
   model?: string;
@@ -54,8 +55,10 @@ export function registerDemo(program: Command): void {
     .option('--n-filters-scale <s>', 'network width multiplier (--train)', '1')
     .option('--seed <s>', 'seed of the simulation (and of the training)', String(PRETRAINED_SCAN.demoSeed))
     .option('--device <d>', 'auto | cpu | cuda | cuda:N', 'auto');
+  addRefineFlags(command);
   addOutputFlags(command).action(async (flags: DemoFlags) => {
     const started = performance.now();
+    const refine = refineOptions(flags);
     const out = flags.outputDir;
     const minutes = flags.minutes === undefined ? undefined : Number(flags.minutes);
     if (minutes !== undefined && !(minutes > 0)) {
@@ -107,9 +110,10 @@ export function registerDemo(program: Command): void {
         reporter.message(`reconstructing with ${model}`);
         reconstructor = await Reconstructor.openModel(model, { device: config.device as Device });
       }
-      const result = await reconstructor.reconstruct(data, { signal: interrupt.signal });
+      const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
+      if (result.refinement) reporter.message(refinementLine(result.refinement));
       const metrics = (await writeReconstructionOutputs(out, result, data))!;
-      report(flags, out, (performance.now() - started) / 1000, metrics, epochs, data);
+      report(flags, out, (performance.now() - started) / 1000, metrics, epochs, data, result.refinement);
     } finally {
       reporter.stop();
       interrupt.dispose();
@@ -122,9 +126,10 @@ function report(
   flags: DemoFlags,
   out: string,
   seconds: number,
-  metrics: Metrics,
+  metrics: ReconstructionMetrics,
   epochs: number | undefined,
   data: PtychoDataset,
+  refinement: RefinementSummary | undefined,
 ): void {
   const result = {
     type: 'result',
@@ -134,6 +139,10 @@ function report(
     epochs,
     patterns: data.diffraction.shape[0],
     ssim: { amplitude: metrics.amplitude.ssim, phase: metrics.phase.ssim },
+    ...(metrics.network
+      ? { networkSsim: { amplitude: metrics.network.amplitude.ssim, phase: metrics.network.phase.ssim } }
+      : {}),
+    ...(refinement ? { refinement: refinementSummary(refinement) } : {}),
     metrics,
   };
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -141,7 +150,10 @@ function report(
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
     process.stdout.write(
       [
-        `SSIM against the ground truth: amplitude ${fmt(metrics.amplitude.ssim)}, phase ${fmt(metrics.phase.ssim)}`,
+        `SSIM against the ground truth: amplitude ${fmt(metrics.amplitude.ssim)}, phase ${fmt(metrics.phase.ssim)}` +
+          (metrics.network
+            ? ` (the network alone: ${fmt(metrics.network.amplitude.ssim)}, ${fmt(metrics.network.phase.ssim)})`
+            : ''),
         `done in ${seconds.toFixed(0)} s; see ${out}/amplitude.png, phase.png and metrics.json` +
           (flags.train ? ', loss.png, model.ptpinn' : ''),
         '',

@@ -6,6 +6,7 @@ import { toFloat64, type NumericArray } from '../../io/ndarray';
 import { readNpz } from '../../io/npz';
 import { evaluate } from '../../metrics';
 import { CliError, printJson } from '../output';
+import type { ReconstructionMetrics } from './evaluateOutput';
 
 interface EvaluateFlags {
   reconstruction: string;
@@ -27,7 +28,7 @@ export function registerEvaluate(program: Command): void {
       if (!Number.isInteger(border) || border < 0) {
         throw new CliError(`--border: expected a non-negative integer, got '${flags.border}'`);
       }
-      const recon = (await readNpz(flags.reconstruction, { keys: ['object', 'origin'] })).arrays;
+      const recon = (await readNpz(flags.reconstruction, { keys: ['object', 'origin', 'network_object'] })).arrays;
       const truth = (await readNpz(flags.groundTruth, { keys: ['objectGuess'] })).arrays;
       const object = recon.get('object') as NumericArray | undefined;
       const origin = recon.get('origin') as NumericArray | undefined;
@@ -37,14 +38,17 @@ export function registerEvaluate(program: Command): void {
       const reconstruction = complexImage(object, `${flags.reconstruction}: 'object'`);
       const reference = complexImage(groundTruth, `${flags.groundTruth}: 'objectGuess'`);
       const [x0, y0] = toFloat64(origin);
-      const metrics = evaluate(
-        {
-          object: { height: reconstruction.shape[0], width: reconstruction.shape[1], data: reconstruction.data },
-          origin: [x0, y0],
-        },
-        { height: reference.shape[0], width: reference.shape[1], data: reference.data },
-        { border },
-      );
+      const groundTruthImage = { height: reference.shape[0], width: reference.shape[1], data: reference.data };
+      const metricsOf = (image: { shape: number[]; data: Float32Array | Float64Array }) =>
+        evaluate(
+          { object: { height: image.shape[0], width: image.shape[1], data: image.data }, origin: [x0, y0] },
+          groundTruthImage,
+          { border },
+        );
+      const metrics: ReconstructionMetrics = metricsOf(reconstruction);
+      // A refined reconstruction also holds the network's own object on the same grid.
+      const network = recon.get('network_object') as NumericArray | undefined;
+      if (network) metrics.network = metricsOf(complexImage(network, `${flags.reconstruction}: 'network_object'`));
       if (flags.output) await writeFileAtomic(flags.output, `${JSON.stringify(metrics, null, 2)}\n`);
       printJson(metrics);
     });

@@ -19,13 +19,20 @@ export function metricsAgainstGroundTruth(
   );
 }
 
+/** The metrics of a reconstruction and, when it was refined, of the network's object alone. */
+export interface ReconstructionMetrics extends Metrics {
+  network?: Metrics;
+}
+
 export async function writeMetricsIfGroundTruth(
   data: PtychoDataset,
-  result: StitchedObject,
+  result: StitchedObject & { network?: StitchedObject },
   file: string,
   border = 2,
-): Promise<Metrics | undefined> {
-  const metrics = metricsAgainstGroundTruth(data, result, border);
-  if (metrics) await writeFileAtomic(file, `${JSON.stringify(metrics, null, 2)}\n`);
+): Promise<ReconstructionMetrics | undefined> {
+  const metrics: ReconstructionMetrics | undefined = metricsAgainstGroundTruth(data, result, border);
+  if (!metrics) return undefined;
+  if (result.network) metrics.network = metricsAgainstGroundTruth(data, result.network, border);
+  await writeFileAtomic(file, `${JSON.stringify(metrics, null, 2)}\n`);
   return metrics;
 }

@@ -3,11 +3,19 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../data/datasetFile';
 import type { Device } from '../../model/PtychoPINNModel';
 import { Reconstructor } from '../../workflow/Reconstructor';
-import { addDatasetFlags, addOutputFlags, datasetOptions, type DatasetFlags } from '../configFlags';
-import { writeReconstructionOutputs } from '../outputs';
+import {
+  addDatasetFlags,
+  addOutputFlags,
+  addRefineFlags,
+  datasetOptions,
+  refineOptions,
+  type DatasetFlags,
+  type RefineFlags,
+} from '../configFlags';
+import { refinementLine, refinementSummary, writeReconstructionOutputs } from '../outputs';
 import { abortOnInterrupt } from '../signals';
 
-interface InferFlags extends DatasetFlags {
+interface InferFlags extends DatasetFlags, RefineFlags {
   model: string;
   data: string;
   outputDir: string;
@@ -27,12 +35,14 @@ export function registerInfer(program: Command): void {
     .option('--device <d>', 'auto | cpu | cuda | cuda:N (default: as trained)')
     .option('--backend <b>', 'refuse the bundle unless it was written by this backend');
   addDatasetFlags(command);
+  addRefineFlags(command);
   addOutputFlags(command).action(async (flags: InferFlags) => {
+    const refine = refineOptions(flags);
     const data = await loadDataset(flags.data, datasetOptions(flags));
     const reconstructor = await Reconstructor.openModel(flags.model, { device: flags.device, backend: flags.backend });
     const interrupt = abortOnInterrupt(() => process.stderr.write('interrupted\n'));
     try {
-      const result = await reconstructor.reconstruct(data, { signal: interrupt.signal });
+      const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       const out = flags.outputDir;
       const shape = [result.height, result.width];
       const metrics = await writeReconstructionOutputs(out, result, data);
@@ -43,12 +53,15 @@ export function registerInfer(program: Command): void {
         origin: result.origin,
         backend: result.backend,
         timings: result.timings,
+        ...(result.refinement ? { refinement: refinementSummary(result.refinement) } : {}),
         ...(metrics ? { metrics } : {}),
       };
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else if (!flags.quiet) {
         process.stdout.write(
-          `reconstructed ${result.positions.length / 2} patterns into ${shape.join('×')} in ${result.timings.totalSeconds.toFixed(2)} s (${result.timings.patternsPerSecond.toFixed(0)} patterns/s)\nwrote ${out}/reconstruction.npz, amplitude.png, phase.png${metrics ? ', metrics.json' : ''}\n`,
+          `reconstructed ${result.positions.length / 2} patterns into ${shape.join('×')} in ${result.timings.totalSeconds.toFixed(2)} s (${result.timings.patternsPerSecond.toFixed(0)} patterns/s)\n` +
+            (result.refinement ? `${refinementLine(result.refinement)}\n` : '') +
+            `wrote ${out}/reconstruction.npz, amplitude.png, phase.png${metrics ? ', metrics.json' : ''}\n`,
         );
       }
     } finally {
