@@ -18,7 +18,9 @@ InferWorker::InferWorker(Napi::Env env, std::shared_ptr<ModelState> state, torch
 void InferWorker::Execute() {
   try {
     applyIntraOpThreads();
-    torch::NoGradGuard noGrad;
+    // Inference mode rather than no-grad: no version counters or view tracking on
+    // the activations (the outputs go to JS, never into autograd).
+    c10::InferenceMode inference;
     std::vector<torch::Tensor> chunks;
     for (int64_t first = 0; first < amplitudes_.size(0); first += batchSize_) {
       const int64_t n = std::min(batchSize_, amplitudes_.size(0) - first);

@@ -119,10 +119,16 @@ NetworkImpl::NetworkImpl(const ModelConfig& config) {
   register_module("encoder", encoder_);
   amplitude_ = register_module("amplitude", Decoder(config, false));
   phase_ = register_module("phase", Decoder(config, true));
+  // Channels-last (NHWC) kernels: oneDNN's convolutions run without reordering
+  // their operands. Measured on 2 cores (N = 64, nfs 2): inference 1.6-1.7x and a
+  // training step 1.16-1.18x the patterns/s of NCHW (scripts/bench/peer.js).
+  for (auto& p : parameters()) {
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
 }
 
 torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
-  auto features = encoder_->forward(x);
+  auto features = encoder_->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
   return torch::polar(amplitude_->forward(features), phase_->forward(features));
 }
 
