@@ -17,7 +17,7 @@ import { loadDataset } from '../lib/data/datasetFile';
 import { writeFileAtomic, WriteFileError } from '../lib/io/atomicWrite';
 import type { NpyArray } from '../lib/io/ndarray';
 import { readNpz, writeNpz } from '../lib/io/npz';
-import { PtychoPINNModel } from '../lib/model/PtychoPINNModel';
+import { createModel } from './helpers/model';
 import type { StateDict } from '../lib/native/binding';
 import { Reconstructor } from '../lib/workflow/Reconstructor';
 import { repoRoot, runCli } from './helpers/cli';
@@ -236,7 +236,7 @@ const fields = manifestFields(config);
 /** The weights of an untrained N = 32 model (fast; training is not what is tested here). */
 function untrainedState(): StateDict {
   const probe = { dtype: 'complex64' as const, shape: [N, N], data: new Float32Array(2 * N * N).fill(0.02) };
-  const model = new PtychoPINNModel({ N, nFiltersScale: 1, seed: 3 }, probe);
+  const model = createModel({ N, n_filters_scale: 1, seed: 3 }, probe);
   const state = model.stateDict();
   model.dispose();
   return state;

@@ -8,7 +8,8 @@ import yazl from 'yazl';
 
 import { readBundle, readManifest, writeBundle } from '../lib/bundle/bundle';
 import { DEFAULT_CONFIG } from '../lib/config/schema';
-import { PtychoPINNModel } from '../lib/model/PtychoPINNModel';
+import type { EngineModel } from '../lib/backends/engine';
+import { createModel } from './helpers/model';
 import type { JsTensor } from '../lib/native/binding';
 import { runCli } from './helpers/cli';
 import { manifestFields } from './helpers/manifest';
@@ -33,8 +34,8 @@ async function zipOf(file: string, members: Record<string, Uint8Array | string>)
   await pipeline(zip.outputStream, fs.createWriteStream(file));
 }
 
-async function validBundle(): Promise<{ file: string; model: PtychoPINNModel }> {
-  const model = new PtychoPINNModel({ N, nFiltersScale: 1, seed: 9 }, probe);
+async function validBundle(): Promise<{ file: string; model: EngineModel }> {
+  const model = createModel({ N, n_filters_scale: 1, seed: 9 }, probe);
   const file = tempFile('model.ptpinn');
   await writeBundle(file, fields, model.stateDict());
   return { file, model };
@@ -49,7 +50,7 @@ describe('model bundle', () => {
     expect(manifest.config).toEqual(config);
     expect(manifest.intensityScale).toBe(12.5);
     expect(manifest.weights.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const fresh = new PtychoPINNModel({ N, nFiltersScale: 1, seed: 1 }, probe);
+    const fresh = createModel({ N, n_filters_scale: 1, seed: 1 }, probe);
     fresh.loadStateDict(state);
     const x: JsTensor = {
       dtype: 'float32',

@@ -10,12 +10,10 @@ import { repoRoot } from './helpers/cli';
 /** A child that starts training and, at the first batch event, leaves as `how` says. */
 function leaveDuringTraining(how: 'process.exit(3)' | 'uncaught error') {
   const script = `
-    const { PtychoPINNModel } = require(${JSON.stringify(path.join(repoRoot, 'dist', 'lib', 'model', 'PtychoPINNModel'))});
-    const N = 32, G = 64;
-    const model = new PtychoPINNModel({ N, nFiltersScale: 1 }, { dtype: 'complex64', shape: [N, N], data: new Float32Array(2 * N * N).fill(0.02) });
-    const amplitudes = { dtype: 'float32', shape: [G, 1, N, N], data: Float32Array.from({ length: G * N * N }, (_, i) => Math.abs(Math.sin(i))) };
-    const positions = { dtype: 'float32', shape: [G, 1, 2], data: new Float32Array(2 * G) };
-    model.train({ amplitudes, positions }, { epochs: 50, batchSize: 4, onProgress: (event) => {
+    const { Reconstructor, simulate } = require(${JSON.stringify(path.join(repoRoot, 'dist', 'lib'))});
+    const data = simulate({ N: 32, nImages: 64, seed: 1 });
+    const reconstructor = Reconstructor.create({ N: 32, n_filters_scale: 1, nepochs: 50, batch_size: 4 }, {});
+    reconstructor.train(data, { onProgress: (event) => {
       if (event.type !== 'batch') return;
       ${how === 'process.exit(3)' ? 'process.exit(3);' : "setImmediate(() => { throw new Error('boom'); });"}
     } });`;

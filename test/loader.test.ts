@@ -55,26 +55,32 @@ describe('addon loader', () => {
     expect(e.message).toMatch(/fix: +npm rebuild ptychopinn/);
   });
 
-  it.runIf(toolAvailable('patchelf'))('explains a LibTorch library that cannot be found, naming it', () => {
-    const root = patchedCopy((lib) => lib.replace('.so', '-absent.so'));
-    const result = loadInChild(root);
-    expect(result.reason).toBe('libtorch-missing');
-    expect(result.message).toContain(path.join(root, 'build', 'Release', 'ptychopinn.node'));
-    expect(result.message).toMatch(
-      /cause: lib(torch|c10)\S*-absent\.so\S* is not installed or not on the library path/,
-    );
-    expect(result.message).toContain('apt-get install libtorch1.13');
-    expect(result.message).toContain('LIBTORCH=/path/to/libtorch');
-  });
+  it.runIf(toolAvailable('patchelf'))(
+    'explains a LibTorch library that cannot be found, naming it (needs patchelf)',
+    () => {
+      const root = patchedCopy((lib) => lib.replace('.so', '-absent.so'));
+      const result = loadInChild(root);
+      expect(result.reason).toBe('libtorch-missing');
+      expect(result.message).toContain(path.join(root, 'build', 'Release', 'ptychopinn.node'));
+      expect(result.message).toMatch(
+        /cause: lib(torch|c10)\S*-absent\.so\S* is not installed or not on the library path/,
+      );
+      expect(result.message).toContain('apt-get install libtorch1.13');
+      expect(result.message).toContain('LIBTORCH=/path/to/libtorch');
+    },
+  );
 
-  it.runIf(toolAvailable('patchelf'))('explains a symbol mismatch as a binary built for another LibTorch', () => {
-    // libz resolves, but provides none of LibTorch's symbols.
-    const root = patchedCopy(() => 'libz.so.1');
-    const result = loadInChild(root);
-    expect(result.reason).toBe('abi-mismatch');
-    expect(result.message).toMatch(/cause: .*undefined symbol/);
-    expect(result.message).toContain('npm rebuild ptychopinn');
-  });
+  it.runIf(toolAvailable('patchelf'))(
+    'explains a symbol mismatch as a binary built for another LibTorch (needs patchelf)',
+    () => {
+      // libz resolves, but provides none of LibTorch's symbols.
+      const root = patchedCopy(() => 'libz.so.1');
+      const result = loadInChild(root);
+      expect(result.reason).toBe('abi-mismatch');
+      expect(result.message).toMatch(/cause: .*undefined symbol/);
+      expect(result.message).toContain('npm rebuild ptychopinn');
+    },
+  );
 
   it('classifies loader messages it has not produced itself', () => {
     expect(explainLoadFailure('x.node', new Error('libfoo.so.3: cannot open shared object file')).reason).toBe(

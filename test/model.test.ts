@@ -1,17 +1,13 @@
-// The PtychoPINN network in the addon: shapes, parameter count, configuration
-// errors, state dicts, abort, responsiveness, devices, disposal.
+// The PtychoPINN network in the LibTorch engine: shapes, parameter count,
+// configuration errors, state dicts, abort, responsiveness, devices, disposal.
 import { describe, expect, it } from 'vitest';
 
-import { PtychoPINNModel } from '../lib/model/PtychoPINNModel';
+import { capabilities } from '../lib/capabilities';
+import { addon } from '../lib/native';
 import type { JsTensor } from '../lib/native/binding';
-
-function probe(N: number): JsTensor {
-  const data = new Float32Array(N * N * 2);
-  for (let y = 0; y < N; y++) {
-    for (let x = 0; x < N; x++) data[2 * (y * N + x)] = 0.05 * Math.exp(-((x - N / 2) ** 2 + (y - N / 2) ** 2) / N);
-  }
-  return { dtype: 'complex64', shape: [N, N], data };
-}
+import { nativeModelConfig } from '../lib/backends/libtorch/LibTorchModel';
+import { DEFAULT_CONFIG } from '../lib/config/schema';
+import { createModel, gaussianProbe as probe, settings } from './helpers/model';
 
 function amplitudes(M: number, C: number, N: number, seed = 1): JsTensor {
   return {
@@ -38,7 +34,7 @@ describe('network structure', () => {
     [128, 2],
   ])('N = %i, gridsize %i: object patches (M, g², N, N) complex64', async (N, gridsize) => {
     const C = gridsize * gridsize;
-    const model = new PtychoPINNModel({ N, gridsize, nFiltersScale: 1 }, probe(N));
+    const model = createModel({ N, gridsize, n_filters_scale: 1 }, probe(N));
     const out = await model.infer(amplitudes(2, C, N));
     expect(out.dtype).toBe('complex64');
     expect(out.shape).toEqual([2, C, N, N]);
@@ -62,25 +58,36 @@ describe('network structure', () => {
     const logScale = 1;
     const expected = encoder + 2 * (decoderBlocks + lastStage) + logScale;
     expect(expected).toBe(2331773);
-    const model = new PtychoPINNModel({ N: 64, nFiltersScale: nfs }, probe(64));
+    const model = createModel({ N: 64, n_filters_scale: nfs }, probe(64));
     expect(model.info.parameterCount).toBe(expected);
     model.dispose();
   });
 
-  it('names the field of an invalid configuration', () => {
-    expect(() => new PtychoPINNModel({ N: 48 }, probe(48))).toThrow(/N: 48 is not a power of two >= 32/);
-    expect(() => new PtychoPINNModel({ N: 32, gridsize: 0 }, probe(32))).toThrow(/gridsize: 0 is outside 1\.\.8/);
-    expect(() => new PtychoPINNModel({ N: 32, ampActivation: 'tanh' as never }, probe(32))).toThrow(
-      /amp_activation: unknown value 'tanh' \(expected sigmoid, swish, softplus or relu\)/,
+  it('names the field of an invalid configuration (the schema checks it before the addon sees it)', () => {
+    expect(() => createModel({ N: 48 }, probe(48))).toThrow(/N = 48 .* expected a power of two/);
+    expect(() => createModel({ N: 32, gridsize: 0 }, probe(32))).toThrow(
+      /gridsize = 0 .* expected an integer in \[1, 8\]/,
     );
-    expect(() => new PtychoPINNModel({ N: 32, nFiltersScale: 1.5 }, probe(32))).toThrow(
-      /n_filters_scale: expected an integer, got 1\.5/,
+    expect(() => createModel({ N: 32, amp_activation: 'tanh' as never }, probe(32))).toThrow(
+      /amp_activation = "tanh" .* expected one of sigmoid, swish, softplus, relu/,
     );
-    expect(() => new PtychoPINNModel({ N: 32 }, probe(64))).toThrow(/probe: expected shape \[32, 32\], got \[64, 64\]/);
+    expect(() => createModel({ N: 32, n_filters_scale: 1.5 }, probe(32))).toThrow(
+      /n_filters_scale = 1\.5 .* expected an integer/,
+    );
+    expect(() => createModel({ N: 32 }, probe(64))).toThrow(/probe: expected shape \[32, 32\], got \[64, 64\]/);
+  });
+
+  it('treats a native configuration the schema would refuse as an internal error', () => {
+    const native = nativeModelConfig({ config: { ...DEFAULT_CONFIG, N: 32 }, probe: probe(32), inputScale: 1 });
+    const { NativeModel } = addon().binding;
+    expect(() => new NativeModel({ ...native, N: 48 }, probe(48), 'cpu')).toThrow(/internal error: N = 48/);
+    const { nFiltersScale, ...missing } = native;
+    expect(nFiltersScale).toBe(2);
+    expect(() => new NativeModel(missing, probe(32), 'cpu')).toThrow(/internal error: .*nFiltersScale/);
   });
 
   it('refuses amplitudes of the wrong N or channel count for the model', async () => {
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32));
+    const model = createModel({ N: 32, n_filters_scale: 1 }, probe(32));
     expect(() => model.infer(amplitudes(1, 1, 64))).toThrow(
       /amplitudes: expected shape \[\*, 1, 32, 32\], got \[1, 1, 64, 64\]/,
     );
@@ -91,8 +98,8 @@ describe('network structure', () => {
 
 describe('weights and devices', () => {
   it('reproduces inference outputs exactly after a state dict round trip', async () => {
-    const a = new PtychoPINNModel({ N: 32, nFiltersScale: 1, seed: 3 }, probe(32));
-    const b = new PtychoPINNModel({ N: 32, nFiltersScale: 1, seed: 4 }, probe(32));
+    const a = createModel({ N: 32, n_filters_scale: 1, seed: 3 }, probe(32));
+    const b = createModel({ N: 32, n_filters_scale: 1, seed: 4 }, probe(32));
     const x = amplitudes(4, 1, 32);
     const before = await b.infer(x);
     const state = a.stateDict();
@@ -109,39 +116,40 @@ describe('weights and devices', () => {
   it('initialises deterministically from the seed', async () => {
     const x = amplitudes(2, 1, 32);
     const outs = await Promise.all(
-      [5, 5, 6].map((seed) => new PtychoPINNModel({ N: 32, nFiltersScale: 1, seed }, probe(32)).infer(x)),
+      [5, 5, 6].map((seed) => createModel({ N: 32, n_filters_scale: 1, seed }, probe(32)).infer(x)),
     );
     expect(Array.from(outs[1].data)).toEqual(Array.from(outs[0].data));
     expect(Array.from(outs[2].data)).not.toEqual(Array.from(outs[0].data));
   });
 
-  it('refuses an explicit CUDA device without CUDA, and falls back from auto', () => {
-    expect(() => new PtychoPINNModel({ N: 32 }, probe(32), 'cuda')).toThrow(/device: 'cuda' requested, but/);
-    expect(() => new PtychoPINNModel({ N: 32 }, probe(32), 'tpu' as never)).toThrow(/device: unknown value 'tpu'/);
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32), 'auto');
-    expect(model.info.device).toBe('cpu');
-    expect(model.info.deviceFellBack).toBe(true);
+  it('puts the model on the device asked for: auto is CUDA when one is usable, else the CPU', () => {
+    const { available } = capabilities().cuda;
+    expect(() => createModel({ N: 32, device: 'tpu' }, probe(32))).toThrow(/device = "tpu" .* expected cpu, cuda/);
+    if (!available)
+      expect(() => createModel({ N: 32, device: 'cuda' }, probe(32))).toThrow(/device: 'cuda' requested, but/);
+    const model = createModel({ N: 32, n_filters_scale: 1, device: 'auto' }, probe(32));
+    expect(model.info.device).toBe(available ? 'cuda:0' : 'cpu');
     model.dispose();
   });
 
   it('frees the model on dispose and refuses use afterwards', () => {
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32));
+    const model = createModel({ N: 32, n_filters_scale: 1 }, probe(32));
     model.dispose();
     expect(() => model.infer(amplitudes(1, 1, 32))).toThrow(/Model: used after dispose\(\)/);
+    expect(() => model.dispose()).not.toThrow();
     expect(() => model.info).toThrow(/used after dispose/);
   });
 });
 
 describe('training control', () => {
   it('aborts mid-epoch promptly, returns the history so far, and stays usable', async () => {
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32));
+    const model = createModel({ N: 32, n_filters_scale: 1 }, probe(32));
     const controller = new AbortController();
     let batches = 0;
     let abortedAt = 0;
     const data = { amplitudes: amplitudes(256, 1, 32), positions: positions(256, 1) };
     const result = await model.train(data, {
-      epochs: 20,
-      batchSize: 8,
+      settings: settings({ epochs: 20, batchSize: 8 }),
       signal: controller.signal,
       onProgress: (event) => {
         if (event.type === 'batch' && ++batches === 3) {
@@ -161,11 +169,11 @@ describe('training control', () => {
   });
 
   it('refuses a second train() while training, and dispose() while training', async () => {
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32));
+    const model = createModel({ N: 32, n_filters_scale: 1 }, probe(32));
     const controller = new AbortController();
     const data = { amplitudes: amplitudes(64, 1, 32), positions: positions(64, 1) };
-    const running = model.train(data, { epochs: 50, signal: controller.signal });
-    await expect(model.train(data)).rejects.toThrow(/already training/);
+    const running = model.train(data, { settings: settings({ epochs: 50 }), signal: controller.signal });
+    await expect(model.train(data, { settings: settings() })).rejects.toThrow(/already training/);
     expect(() => model.dispose()).toThrow(/dispose\(\): the model is training; abort it first/);
     controller.abort();
     expect((await running).aborted).toBe(true);
@@ -173,11 +181,14 @@ describe('training control', () => {
   });
 
   it('keeps the event loop ticking during training and inference', async () => {
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32));
+    const model = createModel({ N: 32, n_filters_scale: 1 }, probe(32));
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     const start = performance.now();
-    await model.train({ amplitudes: amplitudes(96, 1, 32), positions: positions(96, 1) }, { epochs: 2, batchSize: 16 });
+    await model.train(
+      { amplitudes: amplitudes(96, 1, 32), positions: positions(96, 1) },
+      { settings: settings({ epochs: 2, batchSize: 16 }) },
+    );
     await model.infer(amplitudes(256, 1, 32), { batchSize: 32 });
     const elapsed = performance.now() - start;
     clearInterval(timer);
@@ -188,15 +199,13 @@ describe('training control', () => {
   });
 
   it('hands out a state dict on abort through the progress events', async () => {
-    const model = new PtychoPINNModel({ N: 32, nFiltersScale: 1 }, probe(32));
+    const model = createModel({ N: 32, n_filters_scale: 1 }, probe(32));
     const controller = new AbortController();
     const checkpoints: { epoch: number; aborted: boolean; keys: number }[] = [];
     await model.train(
       { amplitudes: amplitudes(64, 1, 32), positions: positions(64, 1) },
       {
-        epochs: 30,
-        batchSize: 16,
-        checkpointEvery: 1,
+        settings: settings({ epochs: 30, batchSize: 16, checkpointEvery: 1 }),
         signal: controller.signal,
         onProgress: (event) => {
           if (event.type === 'checkpoint') {

@@ -2,14 +2,10 @@
 // available is an error saying what is missing and how to install it, never a
 // silent fallback; every result records the backend that produced it.
 import { coerceField, type BackendName } from '../config/schema';
-import { addon } from '../native';
+import type { Availability, Engine } from './engine';
+import { libtorchEngine } from './libtorch/libtorchEngine';
 
-export type Availability = { available: true } | { available: false; missing: string; install: string };
-
-export interface Backend {
-  name: BackendName;
-  availability(): Availability;
-}
+export type { Availability } from './engine';
 
 export class BackendUnavailableError extends Error {
   constructor(
@@ -36,42 +32,29 @@ export class BackendMismatchError extends Error {
   }
 }
 
-const libtorch: Backend = {
-  name: 'libtorch',
-  availability() {
-    try {
-      addon();
-      return { available: true };
-    } catch (error) {
-      return {
-        available: false,
-        missing: `the LibTorch addon does not load (${(error as Error).message.split('\n')[0]})`,
-        install: 'run `ptychopinn doctor` for the cause and its fix',
-      };
-    }
-  },
+const tensorflowUnavailable: Availability = {
+  available: false,
+  missing: 'the TensorFlow C API addon is not part of this installation',
+  install: "use backend 'libtorch' (the default); the TensorFlow backend has not been released",
 };
 
-const tensorflow: Backend = {
+const tensorflow: Engine = {
   name: 'tensorflow',
-  availability() {
-    return {
-      available: false,
-      missing: 'the TensorFlow C API addon is not part of this installation',
-      install: "use backend 'libtorch' (the default); the TensorFlow backend has not been released",
-    };
+  availability: () => tensorflowUnavailable,
+  createModel() {
+    throw new BackendUnavailableError('tensorflow', tensorflowUnavailable.missing, tensorflowUnavailable.install);
   },
 };
 
-const REGISTRY: Readonly<Record<BackendName, Backend>> = { libtorch, tensorflow };
+const REGISTRY: Readonly<Record<BackendName, Engine>> = { libtorch: libtorchEngine, tensorflow };
 
 /** Accepts 'libtorch', 'tensorflow' and PtychoPINN's aliases 'pytorch' and 'torch'. */
 export function resolveBackendName(name: string): BackendName {
   return coerceField('backend', name, 'backend');
 }
 
-/** The backend, or a BackendUnavailableError explaining what is missing. */
-export function requireBackend(name: BackendName): Backend {
+/** The engine, or a BackendUnavailableError explaining what is missing. */
+export function requireBackend(name: BackendName): Engine {
   const backend = REGISTRY[name];
   const availability = backend.availability();
   if (!availability.available) throw new BackendUnavailableError(name, availability.missing, availability.install);

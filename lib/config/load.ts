@@ -32,6 +32,8 @@ export interface LoadedConfig {
   config: ReconstructorConfig;
   /** Human-readable notes: mapped and ignored keys. */
   notes: string[];
+  /** The fields a file, the environment or an override set; the rest are defaults. */
+  stated: ReadonlySet<keyof ReconstructorConfig>;
 }
 
 export interface LoadConfigOptions {
@@ -70,10 +72,11 @@ function applyEntries(
   entries: Record<string, unknown>,
   source: string,
   notes: string[],
+  stated: Set<keyof ReconstructorConfig>,
 ): void {
   for (const [key, value] of Object.entries(entries)) {
     if (SECTIONS.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      applyEntries(config, value as Record<string, unknown>, `${source} [${key}]`, notes);
+      applyEntries(config, value as Record<string, unknown>, `${source} [${key}]`, notes, stated);
       continue;
     }
     const target = isConfigField(key) ? key : ALIASES[key];
@@ -83,19 +86,21 @@ function applyEntries(
     }
     if (target !== key) notes.push(`${source}: '${key}' read as '${target}'`);
     (config as unknown as Record<string, unknown>)[target] = coerceField(target, value, source);
+    stated.add(target);
   }
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config: ReconstructorConfig = { ...DEFAULT_CONFIG };
   const notes: string[] = [];
-  if (options.file) applyEntries(config, parseFile(options.file), options.file, notes);
+  const stated = new Set<keyof ReconstructorConfig>();
+  if (options.file) applyEntries(config, parseFile(options.file), options.file, notes, stated);
   const env = readEnvironment(options.env);
   const fromEnv: Record<string, unknown> = {};
   if (env.device !== undefined) fromEnv.device = env.device;
   if (env.backend !== undefined) fromEnv.backend = env.backend;
-  applyEntries(config, fromEnv, 'environment', notes);
+  applyEntries(config, fromEnv, 'environment', notes, stated);
   const overrides = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined));
-  applyEntries(config, overrides, 'command line', notes);
-  return { config: validateConfig(config), notes };
+  applyEntries(config, overrides, 'command line', notes, stated);
+  return { config: validateConfig(config), notes, stated };
 }

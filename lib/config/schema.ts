@@ -193,3 +193,11 @@ export function validateConfig(config: ReconstructorConfig): ReconstructorConfig
   }
   return config;
 }
+
+/** The learning-rate schedule of reference §6: reduce on plateau ×0.5 after 2 epochs, floor 1e-4. */
+export const PLATEAU_SCHEDULE = Object.freeze({ patience: 2, factor: 0.5, minLearningRate: 1e-4 });
+
+/** N as the schema checks it (a power of two in [32, 1024]), for callers outside a configuration. */
+export function checkPatternSizeN(N: unknown, source: string): number {
+  return coerceField('N', N, source);
+}

@@ -271,7 +271,7 @@ export interface NativeBinding {
   intensityScale(nphotons: number, N: number): number;
   StitchCanvas: new (height: number, width: number, dtype: DType) => NativeStitchCanvas;
 
-  Model: new (config: NativeModelConfig, probe: JsTensor, device: string) => NativeModel;
+  NativeModel: new (config: NativeModelConfig, probe: JsTensor, device: string) => NativeModel;
 
   /** Physics refinement on libuv's pool; abort() stops it within one mini-batch. */
   refineObject(

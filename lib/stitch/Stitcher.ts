@@ -54,7 +54,7 @@ export function stitchGeometry(positions: Float64Array, crop: number): StitchGeo
 // Canvas pixels with less total splat weight than this were reached by no patch.
 const COVERED = 1e-6;
 
-export class Stitcher {
+export class Stitcher implements Disposable {
   readonly geometry: StitchGeometry;
   private readonly canvas: NativeStitchCanvas;
 
@@ -75,6 +75,15 @@ export class Stitcher {
       centres[i + 1] = pad + this.crop / 2 + (positions[i + 1] - mean[1]);
     }
     return this.canvas.add(patches, { dtype: 'float64', shape: [positions.length / 2, 2], data: centres }, this.crop);
+  }
+
+  /** Frees the native canvas now (finish() does too); safe to call again. */
+  dispose(): void {
+    this.canvas.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**

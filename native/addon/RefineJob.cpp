@@ -5,14 +5,14 @@
 #include <atomic>
 #include <memory>
 
-#include "Registry.h"
-#include "common/Args.h"
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Args.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
+#include "addon/Registry.h"
 #include "common/Threads.h"
 #include "refine/ObjectRefiner.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 using refine::RefineIteration;
@@ -167,4 +167,4 @@ void registerRefine(Napi::Env env, Napi::Object exports) {
               }));
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

@@ -38,7 +38,8 @@ struct ModelConfig {
 
 Activation parseActivation(const std::string& name);
 
-// Throws ArgumentError naming the field when a value is outside its range.
-void validate(const ModelConfig& config);
+// The configuration schema (lib/config/schema.ts) validates every field; this only
+// asserts what the engine relies on, throwing std::logic_error ("internal error").
+void checkInvariants(const ModelConfig& config);
 
 }  // namespace ptychopinn::model

@@ -8,7 +8,7 @@
 namespace ptychopinn::model {
 
 PtychoPINNImpl::PtychoPINNImpl(const ModelConfig& config, const torch::Tensor& probe) : config_(config) {
-  validate(config);
+  checkInvariants(config);
   network_ = register_module("network", Network(config));
   logScale_ =
       register_parameter("log_scale", torch::tensor({std::log(config.intensityScale)}), config.intensityScaleTrainable);

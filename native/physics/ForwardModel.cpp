@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "common/Guard.h"
+#include "common/Errors.h"
 #include "physics/GridSampleOps.h"
 #include "physics/ShiftOps.h"
 
@@ -36,6 +36,12 @@ Weighting parseWeighting(const std::string& name) {
   if (name == "central_mask") return Weighting::CentralMask;
   if (name == "uniform") return Weighting::Uniform;
   throw ArgumentError("weighting: unknown value '" + name + "' (expected probe, central_mask or uniform)");
+}
+
+Translation parseTranslation(const std::string& name) {
+  if (name == "kernels") return Translation::Kernels;
+  if (name == "grid_sample") return Translation::GridSample;
+  throw ArgumentError("translation: unknown value '" + name + "' (expected kernels or grid_sample)");
 }
 
 int64_t defaultPaddedSize(int64_t N, int64_t C) {

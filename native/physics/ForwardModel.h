@@ -12,6 +12,7 @@ enum class Weighting { Probe, CentralMask, Uniform };
 enum class Translation { Kernels, GridSample };
 
 Weighting parseWeighting(const std::string& name);
+Translation parseTranslation(const std::string& name);
 
 struct ForwardOptions {
   bool objectBig = false;

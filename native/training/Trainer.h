@@ -28,6 +28,10 @@ struct TrainOptions {
   uint64_t seed = 0;
 };
 
+// The settings the JS engine layer builds from the validated configuration; this
+// asserts what the loop relies on (std::logic_error, "internal error").
+void checkInvariants(const TrainOptions& options);
+
 // X (M, C, N, N) normalised amplitudes, positions (M, C, 2); validation optional.
 struct TrainData {
   torch::Tensor amplitudes;

@@ -2,7 +2,7 @@
 // (N=64, nfs=2, batch 16) for gridsize 1 and 2, with 1 and 2 threads, custom kernels
 // vs the same network and loss built from LibTorch ops only (grid_sample).
 'use strict';
-const { PtychoPINNModel } = require('../../dist/lib/model/PtychoPINNModel');
+const { modelFromFields, settingsFromDefaults } = require('../../dist/lib/backends/fromFields');
 const { setThreads, capabilities } = require('../../dist/lib/capabilities');
 
 const N = 64;
@@ -22,7 +22,7 @@ async function measure(gridsize, threads, translation) {
   const probe = tensor('complex64', [N, N], (_, i) =>
     i % 2 ? 0 : 0.02 * Math.exp(-((((i / 2) % N) - 32) ** 2) / 200),
   );
-  const model = new PtychoPINNModel({ N, gridsize, nFiltersScale: 2, intensityScale: 1000, translation }, probe);
+  const model = modelFromFields({ N, gridsize, n_filters_scale: 2 }, probe, { inputScale: 1000, translation });
   const amplitudes = tensor('float32', [groups, C, N, N], (_, i) => Math.abs(Math.sin(i)));
   const positions = tensor('float32', [groups, C, 2], (_, i) => ((i * 7) % 9) - 4);
   await model.infer(amplitudes, { batchSize: 16 }); // warm-up
@@ -33,7 +33,7 @@ async function measure(gridsize, threads, translation) {
     await model.infer(amplitudes, { batchSize: 16 });
     inferRate = Math.max(inferRate, (groups * C) / ((performance.now() - start) / 1000));
     start = performance.now();
-    await model.train({ amplitudes, positions }, { epochs, batchSize: 16, validationFraction: 0 });
+    await model.train({ amplitudes, positions }, { settings: settingsFromDefaults({ epochs, batchSize: 16 }) });
     trainRate = Math.max(trainRate, (groups * C * epochs) / ((performance.now() - start) / 1000));
   }
   model.dispose();

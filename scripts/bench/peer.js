@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 
-const { PtychoPINNModel } = require('../../dist/lib/model/PtychoPINNModel');
+const { modelFromFields, settingsFromDefaults } = require('../../dist/lib/backends/fromFields');
 const { setThreads, capabilities } = require('../../dist/lib/capabilities');
 const { addon } = require('../../dist/lib/native');
 
@@ -61,9 +61,10 @@ async function ours(gridsize) {
   const C = gridsize * gridsize;
   const r = random(gridsize);
   // The harness trains with a fixed intensity scale: so do we, for the same work.
-  const model = new PtychoPINNModel(
-    { N, gridsize, nFiltersScale: 2, intensityScale: 1000, intensityScaleTrainable: false },
+  const model = modelFromFields(
+    { N, gridsize, n_filters_scale: 2, intensity_scale_trainable: false },
     gaussianProbe(),
+    { inputScale: 1000 },
   );
   const trainGroups = 16 * 10;
   const amplitudes = tensor('float32', [trainGroups, C, N, N], () => r());
@@ -71,7 +72,7 @@ async function ours(gridsize) {
   const inferGroups = 64 * 4;
   const inferInput = tensor('float32', [inferGroups, C, N, N], () => r());
   await model.infer(inferInput, { batchSize: 64 }); // warm-up
-  await model.train({ amplitudes, positions }, { epochs: 1, batchSize: 16, validationFraction: 0 });
+  await model.train({ amplitudes, positions }, { settings: settingsFromDefaults({ epochs: 1, batchSize: 16 }) });
   let infer = 0;
   let train = 0;
   for (let repeat = 0; repeat < 3; repeat++) {
@@ -79,7 +80,7 @@ async function ours(gridsize) {
     await model.infer(inferInput, { batchSize: 64 });
     infer = Math.max(infer, (inferGroups * C) / ((performance.now() - start) / 1000));
     start = performance.now();
-    await model.train({ amplitudes, positions }, { epochs: 1, batchSize: 16, validationFraction: 0 });
+    await model.train({ amplitudes, positions }, { settings: settingsFromDefaults({ epochs: 1, batchSize: 16 }) });
     train = Math.max(train, (trainGroups * C) / ((performance.now() - start) / 1000));
   }
   model.dispose();

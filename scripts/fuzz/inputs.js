@@ -8,7 +8,7 @@ const dist = path.join(__dirname, '..', '..', 'dist', 'lib');
 const { writeBundle } = require(path.join(dist, 'bundle', 'bundle'));
 const { DEFAULT_CONFIG } = require(path.join(dist, 'config', 'schema'));
 const { readNpz, writeNpz } = require(path.join(dist, 'io', 'npz'));
-const { PtychoPINNModel } = require(path.join(dist, 'model', 'PtychoPINNModel'));
+const { modelFromFields } = require(path.join(dist, 'backends', 'fromFields'));
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'lines-n32.npz');
 const M = 8;
@@ -33,7 +33,7 @@ async function datasetArrays() {
 
 async function bundle(file) {
   const probe = { dtype: 'complex64', shape: [N, N], data: new Float32Array(2 * N * N).fill(0.02) };
-  const model = new PtychoPINNModel({ N, nFiltersScale: 1, seed: 1 }, probe);
+  const model = modelFromFields({ N, n_filters_scale: 1, seed: 1 }, probe);
   await writeBundle(
     file,
     {

@@ -9,7 +9,7 @@ const dist = path.join(__dirname, '..', '..', 'dist', 'lib');
 const { addon } = require(path.join(dist, 'native'));
 const { capabilities } = require(path.join(dist, 'capabilities'));
 const physics = require(path.join(dist, 'physics'));
-const { PtychoPINNModel } = require(path.join(dist, 'model', 'PtychoPINNModel'));
+const { modelFromFields, settingsFromDefaults } = require(path.join(dist, 'backends', 'fromFields'));
 
 const N = 32;
 
@@ -80,24 +80,33 @@ async function model() {
   const probe = tensor('complex64', [N, N], (_, i) => (i % 2 ? 0 : 0.02));
   const amplitudes = tensor('float32', [4, 1, N, N], (_, i) => Math.abs(Math.sin(i)));
   const positions = tensor('float32', [4, 1, 2], () => 0);
-  const a = new PtychoPINNModel({ N, nFiltersScale: 1, seed: 1 }, probe);
+  const a = modelFromFields({ N, n_filters_scale: 1, seed: 1 }, probe);
   await a.infer(amplitudes, { batchSize: 2 });
   const events = [];
   await a.train(
     { amplitudes, positions },
-    { epochs: 1, batchSize: 2, checkpointEvery: 1, onProgress: (e) => events.push(e.type) },
+    {
+      settings: settingsFromDefaults({ epochs: 1, batchSize: 2, checkpointEvery: 1 }),
+      onProgress: (e) => events.push(e.type),
+    },
   );
-  const b = new PtychoPINNModel({ N, nFiltersScale: 1, seed: 2 }, probe);
+  const b = modelFromFields({ N, n_filters_scale: 1, seed: 2 }, probe);
   b.loadStateDict(a.stateDict());
   expectThrow('wrong N', () => b.infer(tensor('float32', [1, 1, 64, 64], () => 0)));
   expectThrow('missing weights', () => b.loadStateDict({}));
   const controller = new AbortController();
-  const aborted = b.train({ amplitudes, positions }, { epochs: 5, batchSize: 2, signal: controller.signal });
+  const aborted = b.train(
+    { amplitudes, positions },
+    {
+      settings: settingsFromDefaults({ epochs: 5, batchSize: 2 }),
+      signal: controller.signal,
+    },
+  );
   controller.abort();
   await aborted;
   a.dispose();
-  new PtychoPINNModel({ N, nFiltersScale: 1 }, probe); // never disposed: left to the finalizer
-  expectThrow('bad config', () => new PtychoPINNModel({ N: 48 }, probe));
+  modelFromFields({ N, n_filters_scale: 1 }, probe); // never disposed: left to the finalizer
+  expectThrow('bad config', () => modelFromFields({ N: 48 }, probe));
   return events;
 }
 

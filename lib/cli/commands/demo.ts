@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import type { PtychoDataset } from '../../data/dataset';
 import { saveDataset } from '../../data/datasetFile';
-import type { Device } from '../../model/PtychoPINNModel';
 import { PRETRAINED_MODEL, PRETRAINED_SCAN } from '../../pretrained';
 import { simulate } from '../../simulate/simulate';
 import type { RefinementSummary } from '../../refine/refineObject';
@@ -108,7 +107,7 @@ export function registerDemo(program: Command): void {
       } else {
         const model = flags.model ?? PRETRAINED_MODEL;
         reporter.message(`reconstructing with ${model}`);
-        reconstructor = await Reconstructor.openModel(model, { device: config.device as Device });
+        reconstructor = await Reconstructor.openModel(model, { device: config.device });
       }
       const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       if (result.refinement) reporter.message(refinementLine(result.refinement));

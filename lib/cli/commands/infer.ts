@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 
 import { loadDataset } from '../../data/datasetFile';
-import type { Device } from '../../model/PtychoPINNModel';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import {
   addDatasetFlags,
@@ -19,7 +18,7 @@ interface InferFlags extends DatasetFlags, RefineFlags {
   model: string;
   data: string;
   outputDir: string;
-  device?: Device;
+  device?: string;
   backend?: string;
   json?: boolean;
   quiet?: boolean;

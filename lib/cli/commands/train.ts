@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 
 import { loadConfig } from '../../config/load';
 import { loadDataset } from '../../data/datasetFile';
-import type { Device } from '../../model/PtychoPINNModel';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import {
   addConfigFlags,
@@ -42,7 +41,7 @@ export function registerTrain(program: Command): void {
   addConfigFlags(command);
   addDatasetFlags(command);
   addOutputFlags(command).action(async (flags: TrainFlags) => {
-    const { config, notes } = loadConfig({ file: flags.config, overrides: configOverrides(flags) });
+    const { config, notes, stated } = loadConfig({ file: flags.config, overrides: configOverrides(flags) });
     const reporter = progressReporter(flags, config.nepochs);
     notes.forEach((note) => reporter.message(note));
     const readOptions = datasetOptions(flags);
@@ -50,8 +49,9 @@ export function registerTrain(program: Command): void {
     const test = flags.testData ? await loadDataset(flags.testData, readOptions) : undefined;
     [...train.notes, ...(test?.notes ?? [])].forEach((note) => reporter.message(note));
     const reconstructor = flags.initFrom
-      ? await Reconstructor.openModel(flags.initFrom, { device: config.device as Device, training: config })
-      : Reconstructor.fromConfig(config);
+      ? await Reconstructor.openModel(flags.initFrom, { training: config })
+      : // N left unstated: the training data's pattern size.
+        Reconstructor.fromConfig(config, { nFromData: !stated.has('N') });
     const modelFile = path.join(flags.outputDir, 'model.ptpinn');
     const checkpointEvery = flags.checkpointEvery === undefined ? undefined : Number(flags.checkpointEvery);
     const interrupt = abortOnInterrupt(() => reporter.message('interrupted: stopping after this batch and saving'));

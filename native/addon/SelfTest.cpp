@@ -1,10 +1,10 @@
 // A tensor round trip through LibTorch, used by `ptychopinn doctor` to prove the
 // runtime works end to end: data in, a LibTorch op, data out.
-#include "Registry.h"
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
+#include "addon/Registry.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 // Returns 2·x + 1 computed by LibTorch, so every value proves the op ran.
@@ -22,4 +22,4 @@ void registerSelfTest(Napi::Env env, Napi::Object exports) {
   exports.Set("affineRoundTrip", Napi::Function::New(env, AffineRoundTrip, "affineRoundTrip"));
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

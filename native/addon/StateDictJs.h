@@ -4,9 +4,9 @@
 
 #include "training/Trainer.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 
 Napi::Object stateDictToJs(Napi::Env env, const training::StateDict& state);
 training::StateDict stateDictFromJs(const Napi::Value& value);
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

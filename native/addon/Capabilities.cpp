@@ -5,14 +5,14 @@
 
 #include <dlfcn.h>
 
-#include "Registry.h"
-#include "common/Guard.h"
+#include "addon/Guard.h"
+#include "addon/Registry.h"
 #include "common/Threads.h"
 #if PTYCHOPINN_WITH_CUDA
 #include "cuda/CudaRuntime.h"
 #endif
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 Napi::Array cudaDevices(Napi::Env env) {
@@ -80,4 +80,4 @@ void registerCapabilities(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

@@ -1,9 +1,9 @@
-#include "model/StateDictJs.h"
+#include "addon/StateDictJs.h"
 
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 
 Napi::Object stateDictToJs(Napi::Env env, const training::StateDict& state) {
   auto out = Napi::Object::New(env);
@@ -23,4 +23,4 @@ training::StateDict stateDictFromJs(const Napi::Value& value) {
   return state;
 }
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

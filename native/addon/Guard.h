@@ -8,12 +8,9 @@
 #include <exception>
 #include <string>
 
-namespace ptychopinn {
+#include "common/Errors.h"
 
-// A JS error raised from argument validation, so its message names the argument.
-struct ArgumentError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace ptychopinn::addon {
 
 inline std::string describeException(const std::exception& e) {
   if (auto* c10 = dynamic_cast<const c10::Error*>(&e)) {
@@ -35,4 +32,4 @@ auto guarded(Napi::Env env, F&& body) -> decltype(body()) {
   }
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

@@ -6,9 +6,9 @@
 #include "model/ModelConfig.h"
 #include "training/Trainer.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 
-ModelConfig modelConfigFromJs(const Napi::Object& object);
+model::ModelConfig modelConfigFromJs(const Napi::Object& object);
 training::TrainOptions trainOptionsFromJs(const Napi::Object& object);
 
 struct ResolvedDevice {
@@ -18,4 +18,4 @@ struct ResolvedDevice {
 // 'cpu' | 'cuda' | 'cuda:N' | 'auto'
 ResolvedDevice resolveDevice(const std::string& name);
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

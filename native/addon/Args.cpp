@@ -1,11 +1,11 @@
-#include "common/Args.h"
+#include "addon/Args.h"
 
 #include <cmath>
 
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 std::string expectedString(const std::vector<int64_t>& expected) {
@@ -87,4 +87,34 @@ double numberArg(const Napi::CallbackInfo& info, size_t index, const std::string
   return info[index].As<Napi::Number>().DoubleValue();
 }
 
-}  // namespace ptychopinn
+void CompleteObject::missing(const char* key, const char* type) const {
+  throw std::logic_error("internal error: " + what_ + "." + key + " is missing or not " + type +
+                         " (the engine layer passes every field, validated by the configuration schema)");
+}
+
+int64_t CompleteObject::integer(const char* key) const {
+  auto v = object_.Get(key);
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : std::nan("");
+  if (!std::isfinite(d) || d != std::floor(d)) missing(key, "an integer");
+  return static_cast<int64_t>(d);
+}
+
+double CompleteObject::number(const char* key) const {
+  auto v = object_.Get(key);
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) missing(key, "a finite number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+bool CompleteObject::boolean(const char* key) const {
+  auto v = object_.Get(key);
+  if (!v.IsBoolean()) missing(key, "a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+std::string CompleteObject::string(const char* key) const {
+  auto v = object_.Get(key);
+  if (!v.IsString()) missing(key, "a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+}  // namespace ptychopinn::addon

@@ -13,12 +13,12 @@
 #include "model/ModelState.h"
 #include "training/Trainer.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 
 class TrainingJob : public training::ProgressSink, public std::enable_shared_from_this<TrainingJob> {
  public:
   // Starts training; the returned promise resolves to {history, aborted, stoppedEarly}.
-  static Napi::Promise Start(Napi::Env env, std::shared_ptr<ModelState> state, training::TrainData data,
+  static Napi::Promise Start(Napi::Env env, std::shared_ptr<model::ModelState> state, training::TrainData data,
                              training::TrainOptions options, Napi::Function onEvent, Napi::Object owner);
 
   void batch(const training::BatchProgress& progress) override;
@@ -39,12 +39,12 @@ class TrainingJob : public training::ProgressSink, public std::enable_shared_fro
     std::string error;
   };
 
-  TrainingJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Object owner);
+  TrainingJob(Napi::Env env, std::shared_ptr<model::ModelState> state, Napi::Object owner);
   void run(training::TrainData data, training::TrainOptions options);
   void post(Event event);
   void drain(Napi::Env env, Napi::Function onEvent);
 
-  std::shared_ptr<ModelState> state_;
+  std::shared_ptr<model::ModelState> state_;
   Napi::ThreadSafeFunction tsfn_;
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference owner_;  // keeps the JS Model alive while it trains
@@ -54,4 +54,4 @@ class TrainingJob : public training::ProgressSink, public std::enable_shared_fro
   Napi::ObjectReference callbackError_;  // JS thread only: what the progress callback threw
 };
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

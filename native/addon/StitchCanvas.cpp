@@ -3,13 +3,13 @@
 // chunk however many patterns a scan has.
 #include <chrono>
 
-#include "Registry.h"
-#include "common/Args.h"
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Args.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
+#include "addon/Registry.h"
 #include "physics/PatchOps.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 // Added to the weight before dividing, so pixels no patch reached come out 0 (§7).
@@ -31,18 +31,8 @@ class StitchCanvas : public Napi::ObjectWrap<StitchCanvas> {
         throw ArgumentError("StitchCanvas: height and width must be >= 1 and the canvas at most 1e10 pixels, got " +
                             std::to_string(height) + " x " + std::to_string(width));
       }
-      auto dtype = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
-      torch::ScalarType scalar;
-      if (dtype == "complex64")
-        scalar = torch::kComplexFloat;
-      else if (dtype == "complex128")
-        scalar = torch::kComplexDouble;
-      else if (dtype == "float32")
-        scalar = torch::kFloat32;
-      else if (dtype == "float64")
-        scalar = torch::kFloat64;
-      else
-        throw ArgumentError("StitchCanvas: dtype must be complex64, complex128, float32 or float64");
+      const auto scalar =
+          scalarTypeNamed(info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "", "StitchCanvas dtype");
       const auto h = static_cast<int64_t>(height), w = static_cast<int64_t>(width);
       canvas_ = torch::zeros({h, w}, torch::TensorOptions().dtype(scalar));
       weight_ = torch::zeros({h, w}, torch::TensorOptions().dtype(c10::toRealValueType(scalar)));
@@ -127,4 +117,4 @@ void registerStitchCanvas(Napi::Env env, Napi::Object exports) {
   exports.Set("StitchCanvas", StitchCanvas::Define(env));
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

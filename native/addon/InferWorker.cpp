@@ -1,14 +1,15 @@
-#include "model/InferWorker.h"
+#include "addon/InferWorker.h"
 
 #include <mutex>
 
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
 #include "common/Threads.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 
-InferWorker::InferWorker(Napi::Env env, std::shared_ptr<ModelState> state, torch::Tensor amplitudes, int64_t batchSize)
+InferWorker::InferWorker(Napi::Env env, std::shared_ptr<model::ModelState> state, torch::Tensor amplitudes,
+                         int64_t batchSize)
     : Napi::AsyncWorker(env, "ptychopinn:infer"),
       state_(std::move(state)),
       amplitudes_(std::move(amplitudes)),
@@ -40,4 +41,4 @@ void InferWorker::OnOK() { deferred_.Resolve(tensorToJs(Env(), patches_)); }
 
 void InferWorker::OnError(const Napi::Error& error) { deferred_.Reject(error.Value()); }
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

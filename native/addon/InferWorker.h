@@ -7,12 +7,12 @@
 
 #include "model/ModelState.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 
 class InferWorker : public Napi::AsyncWorker {
  public:
   // amplitudes: (M, C, N, N) normalised, already copied off the JS heap.
-  InferWorker(Napi::Env env, std::shared_ptr<ModelState> state, torch::Tensor amplitudes, int64_t batchSize);
+  InferWorker(Napi::Env env, std::shared_ptr<model::ModelState> state, torch::Tensor amplitudes, int64_t batchSize);
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
@@ -21,11 +21,11 @@ class InferWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override;
 
  private:
-  std::shared_ptr<ModelState> state_;
+  std::shared_ptr<model::ModelState> state_;
   torch::Tensor amplitudes_;
   int64_t batchSize_;
   torch::Tensor patches_;
   Napi::Promise::Deferred deferred_;
 };
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

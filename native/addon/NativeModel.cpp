@@ -1,42 +1,42 @@
 // The JS `Model` class: a PtychoPINN on a device, trained on its own thread and
 // queried by async inference workers.
-#include "Registry.h"
-#include "common/Args.h"
-#include "common/Guard.h"
-#include "common/JsTensor.h"
-#include "model/ConfigFromJs.h"
-#include "model/InferWorker.h"
+#include "addon/Args.h"
+#include "addon/ConfigFromJs.h"
+#include "addon/Guard.h"
+#include "addon/InferWorker.h"
+#include "addon/JsTensor.h"
+#include "addon/Registry.h"
+#include "addon/RunningTraining.h"
+#include "addon/StateDictJs.h"
+#include "addon/TrainingJob.h"
 #include "model/ModelState.h"
-#include "model/RunningTraining.h"
-#include "model/StateDictJs.h"
-#include "model/TrainingJob.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 using model::ModelState;
 
-class AddonModel : public Napi::ObjectWrap<AddonModel> {
+class NativeModel : public Napi::ObjectWrap<NativeModel> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(
-        env, "Model",
-        {InstanceMethod<&AddonModel::Train>("train"), InstanceMethod<&AddonModel::AbortTraining>("abortTraining"),
-         InstanceMethod<&AddonModel::Infer>("infer"), InstanceMethod<&AddonModel::StateDict>("stateDict"),
-         InstanceMethod<&AddonModel::LoadStateDict>("loadStateDict"), InstanceMethod<&AddonModel::Dispose>("dispose"),
-         InstanceAccessor<&AddonModel::Info>("info")});
+        env, "NativeModel",
+        {InstanceMethod<&NativeModel::Train>("train"), InstanceMethod<&NativeModel::AbortTraining>("abortTraining"),
+         InstanceMethod<&NativeModel::Infer>("infer"), InstanceMethod<&NativeModel::StateDict>("stateDict"),
+         InstanceMethod<&NativeModel::LoadStateDict>("loadStateDict"), InstanceMethod<&NativeModel::Dispose>("dispose"),
+         InstanceAccessor<&NativeModel::Info>("info")});
   }
 
   // new Model(config, probe (N, N) complex, device)
-  explicit AddonModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AddonModel>(info) {
+  explicit NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeModel>(info) {
     guarded(info.Env(), [&] {
       if (!info[0].IsObject()) throw ArgumentError("config: expected an object");
-      auto config = model::modelConfigFromJs(info[0].As<Napi::Object>());
+      auto config = modelConfigFromJs(info[0].As<Napi::Object>());
       auto probe = tensorFromJs(info[1], "probe");
       requireComplex(probe, "probe");
       requireShape(probe, "probe", {config.N, config.N});
       requireFinite(torch::view_as_real(probe), "probe");
-      auto resolved = model::resolveDevice(info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "cpu");
+      auto resolved = resolveDevice(info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "cpu");
       fellBack_ = resolved.fellBack;
       model::PtychoPINN module(config, probe);
       auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
@@ -53,7 +53,7 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
     });
   }
 
-  ~AddonModel() override { release(); }
+  ~NativeModel() override { release(); }
 
  private:
   ModelState& live() const {
@@ -83,12 +83,12 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
             readPositions(dataJs.Get("validationPositions"), "validationPositions", data.validationAmplitudes.size(0));
       }
       if (data.amplitudes.size(0) == 0) throw ArgumentError("amplitudes: no training groups");
-      auto options = model::trainOptionsFromJs(optionsArg(info, 1));
+      auto options = trainOptionsFromJs(optionsArg(info, 1));
       if (state.training.exchange(true)) {
         throw std::runtime_error("train(): this model is already training; await the running train() or abort it");
       }
       state.abort = false;
-      return model::TrainingJob::Start(env, state_, std::move(data), options, info[2].As<Napi::Function>(), Value());
+      return TrainingJob::Start(env, state_, std::move(data), options, info[2].As<Napi::Function>(), Value());
     });
   }
 
@@ -105,7 +105,7 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
       auto amplitudes = readAmplitudes(info[0], "amplitudes");
       auto batchSize = intOption(optionsArg(info, 1), "batchSize", 64);
       if (batchSize < 1) throw ArgumentError("batchSize: must be >= 1");
-      auto* worker = new model::InferWorker(env, state_, amplitudes, batchSize);
+      auto* worker = new InferWorker(env, state_, amplitudes, batchSize);
       auto promise = worker->Promise();
       worker->Queue();
       return promise;
@@ -117,7 +117,7 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
     return guarded(env, [&]() -> Napi::Value {
       auto& state = live();
       std::shared_lock<std::shared_mutex> reading(state.weightsLock);
-      return model::stateDictToJs(env, training::copyState(state.module));
+      return stateDictToJs(env, training::copyState(state.module));
     });
   }
 
@@ -126,7 +126,7 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
     return guarded(env, [&]() -> Napi::Value {
       auto& state = live();
       if (state.training) throw std::runtime_error("loadStateDict(): the model is training");
-      auto incoming = model::stateDictFromJs(info[0]);
+      auto incoming = stateDictFromJs(info[0]);
       std::unique_lock<std::shared_mutex> writing(state.weightsLock);
       torch::NoGradGuard noGrad;
       auto targets = state.module->named_parameters(true);
@@ -212,8 +212,8 @@ class AddonModel : public Napi::ObjectWrap<AddonModel> {
 }  // namespace
 
 void registerModel(Napi::Env env, Napi::Object exports) {
-  exports.Set("Model", AddonModel::Define(env));
-  model::running::installStops(env);
+  exports.Set("NativeModel", NativeModel::Define(env));
+  running::installStops(env);
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

@@ -1,11 +1,11 @@
-#include "common/JsTensor.h"
+#include "addon/JsTensor.h"
 
 #include <cstring>
 #include <sstream>
 
-#include "common/Guard.h"
+#include "addon/Guard.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 struct DtypeInfo {
@@ -38,6 +38,10 @@ const DtypeInfo& dtypeByScalar(torch::ScalarType scalar) {
 }
 
 }  // namespace
+
+torch::ScalarType scalarTypeNamed(const std::string& name, const std::string& argName) {
+  return dtypeByName(name, argName).scalar;
+}
 
 std::string shapeString(at::IntArrayRef shape) {
   std::ostringstream out;
@@ -141,4 +145,4 @@ Napi::Object tensorToJs(Napi::Env env, const torch::Tensor& tensor) {
   return result;
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

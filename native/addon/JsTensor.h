@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 
 torch::Tensor tensorFromJs(const Napi::Value& value, const std::string& argName);
 // The exception to copying, for large read-only inputs of async work: a tensor over
@@ -23,5 +23,7 @@ torch::Tensor borrowTensorFromJs(const Napi::Value& value, const std::string& ar
                                  Napi::ObjectReference& keepAlive);
 Napi::Object tensorToJs(Napi::Env env, const torch::Tensor& tensor);
 std::string shapeString(at::IntArrayRef shape);
+// The element type of a dtype name of the contract ('float32', 'complex64', …).
+torch::ScalarType scalarTypeNamed(const std::string& name, const std::string& argName);
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

@@ -2,7 +2,7 @@
 #pragma once
 #include <napi.h>
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 
 void registerCapabilities(Napi::Env env, Napi::Object exports);
 void registerSelfTest(Napi::Env env, Napi::Object exports);
@@ -12,4 +12,4 @@ void registerBenchmarks(Napi::Env env, Napi::Object exports);
 void registerModel(Napi::Env env, Napi::Object exports);
 void registerRefine(Napi::Env env, Napi::Object exports);
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

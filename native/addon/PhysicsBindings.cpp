@@ -5,10 +5,10 @@
 
 #include <functional>
 
-#include "Registry.h"
-#include "common/Args.h"
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Args.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
+#include "addon/Registry.h"
 #include "physics/ForwardModel.h"
 #include "physics/GridSampleOps.h"
 #include "physics/Losses.h"
@@ -16,7 +16,7 @@
 #include "physics/Probe.h"
 #include "physics/ShiftOps.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 using physics::ForwardOptions;
@@ -34,11 +34,7 @@ ForwardOptions readForwardOptions(const Napi::Object& o) {
   options.objectBig = boolOption(o, "objectBig", false);
   options.weighting = physics::parseWeighting(stringOption(o, "weighting", "central_mask"));
   options.paddedSize = intOption(o, "paddedSize", 0);
-  auto translation = stringOption(o, "translation", "kernels");
-  if (translation != "kernels" && translation != "grid_sample") {
-    throw ArgumentError("translation: unknown value '" + translation + "' (expected kernels or grid_sample)");
-  }
-  options.translation = translation == "kernels" ? Translation::Kernels : Translation::GridSample;
+  options.translation = physics::parseTranslation(stringOption(o, "translation", "kernels"));
   return options;
 }
 
@@ -271,4 +267,4 @@ void registerPhysics(Napi::Env env, Napi::Object exports) {
   exports.Set("intensityScale", Napi::Function::New(env, IntensityScale, "intensityScale"));
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

@@ -1,4 +1,4 @@
-#include "model/RunningTraining.h"
+#include "addon/RunningTraining.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,13 +6,13 @@
 #include <mutex>
 #include <vector>
 
-namespace ptychopinn::model::running {
+namespace ptychopinn::addon::running {
 namespace {
 
 struct Entry {
   uint64_t id;
   napi_env env;
-  std::weak_ptr<ModelState> state;
+  std::weak_ptr<model::ModelState> state;
 };
 
 // A batch of a large model on a slow CPU takes seconds; past this, exit goes on.
@@ -45,7 +45,7 @@ void stopAndWait(napi_env env) {
 
 }  // namespace
 
-uint64_t started(napi_env env, const std::shared_ptr<ModelState>& state) {
+uint64_t started(napi_env env, const std::shared_ptr<model::ModelState>& state) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
   r.entries.push_back({++r.lastId, env, state});
@@ -75,4 +75,4 @@ void installStops(Napi::Env env) {
   on.As<Napi::Function>().Call(process, {Napi::String::New(env, "exit"), stop});
 }
 
-}  // namespace ptychopinn::model::running
+}  // namespace ptychopinn::addon::running

@@ -11,10 +11,10 @@
 
 #include "model/ModelState.h"
 
-namespace ptychopinn::model::running {
+namespace ptychopinn::addon::running {
 
 // On the JS thread of `env`, before the training thread starts; returns its id.
-uint64_t started(napi_env env, const std::shared_ptr<ModelState>& state);
+uint64_t started(napi_env env, const std::shared_ptr<model::ModelState>& state);
 
 // The training thread's last call, once it has dropped every tensor it held.
 void finished(uint64_t id);
@@ -23,4 +23,4 @@ void finished(uint64_t id);
 // and when the environment is torn down.
 void installStops(Napi::Env env);
 
-}  // namespace ptychopinn::model::running
+}  // namespace ptychopinn::addon::running

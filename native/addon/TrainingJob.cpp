@@ -1,14 +1,14 @@
-#include "model/TrainingJob.h"
+#include "addon/TrainingJob.h"
 
 #include <cmath>
 #include <thread>
 
-#include "common/Guard.h"
+#include "addon/Guard.h"
+#include "addon/RunningTraining.h"
+#include "addon/StateDictJs.h"
 #include "common/Threads.h"
-#include "model/RunningTraining.h"
-#include "model/StateDictJs.h"
 
-namespace ptychopinn::model {
+namespace ptychopinn::addon {
 namespace {
 
 void setNumber(Napi::Object& o, const char* key, double value) {
@@ -32,10 +32,10 @@ Napi::Object epochToJs(Napi::Env env, const training::EpochRecord& r) {
 
 }  // namespace
 
-TrainingJob::TrainingJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Object owner)
+TrainingJob::TrainingJob(Napi::Env env, std::shared_ptr<model::ModelState> state, Napi::Object owner)
     : state_(std::move(state)), deferred_(Napi::Promise::Deferred::New(env)), owner_(Napi::Persistent(owner)) {}
 
-Napi::Promise TrainingJob::Start(Napi::Env env, std::shared_ptr<ModelState> state, training::TrainData data,
+Napi::Promise TrainingJob::Start(Napi::Env env, std::shared_ptr<model::ModelState> state, training::TrainData data,
                                  training::TrainOptions options, Napi::Function onEvent, Napi::Object owner) {
   std::shared_ptr<TrainingJob> job(new TrainingJob(env, std::move(state), owner));
   job->tsfn_ = Napi::ThreadSafeFunction::New(env, onEvent, "ptychopinn:train", 0, 1);
@@ -159,4 +159,4 @@ void TrainingJob::drain(Napi::Env env, Napi::Function onEvent) {
   }
 }
 
-}  // namespace ptychopinn::model
+}  // namespace ptychopinn::addon

@@ -2,15 +2,15 @@
 // the comparison between the custom kernels and LibTorch's grid_sample.
 #include <chrono>
 
-#include "Registry.h"
-#include "common/Args.h"
-#include "common/Guard.h"
-#include "common/JsTensor.h"
+#include "addon/Args.h"
+#include "addon/Guard.h"
+#include "addon/JsTensor.h"
+#include "addon/Registry.h"
 #include "physics/ForwardModel.h"
 #include "physics/GridSampleOps.h"
 #include "physics/Losses.h"
 
-namespace ptychopinn {
+namespace ptychopinn::addon {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -95,4 +95,4 @@ void registerBenchmarks(Napi::Env env, Napi::Object exports) {
   exports.Set("bench", bench);
 }
 
-}  // namespace ptychopinn
+}  // namespace ptychopinn::addon

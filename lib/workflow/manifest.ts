@@ -1,0 +1,27 @@
+// What a bundle's manifest records about a model, assembled in one place.
+import type { ManifestFields, TrainingSummary } from '../bundle/bundle';
+import { capabilities } from '../capabilities';
+import type { ReconstructorConfig } from '../config/schema';
+import type { StateDict } from '../native/binding';
+import { packageVersion } from '../packageInfo';
+
+export function manifestFields(
+  config: ReconstructorConfig,
+  inputScale: number,
+  state: StateDict,
+  training: TrainingSummary | null,
+): ManifestFields {
+  return {
+    backend: config.backend,
+    packageVersion,
+    libtorchVersion: capabilities().libtorch.version,
+    config,
+    N: config.N,
+    gridsize: config.gridsize,
+    inputScale,
+    // From the state being written, so a checkpoint records its own epoch's scale.
+    intensityScale: Math.exp(state.log_scale.data[0]),
+    probe: { tensor: 'probe', shape: [config.N, config.N], layout: 'real-imag' },
+    training,
+  };
+}

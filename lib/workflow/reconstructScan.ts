@@ -1,0 +1,121 @@
+// Reconstruction of a whole scan: every pattern predicted chunk by chunk and its
+// patch stitched as it arrives (memory: the canvas plus one chunk), then, by default,
+// the stitched object refined against the scan's own patterns.
+import type { EngineModel } from '../backends/engine';
+import type { ReconstructorConfig } from '../config/schema';
+import { patternSize, type PtychoDataset } from '../data/dataset';
+import { refineObject, type RefineOptions, type RefinementSummary } from '../refine/refineObject';
+import { patchPositions, Stitcher, type StitchedObject } from '../stitch/Stitcher';
+import { checkPatternSize, gatherAmplitudes, prepareGroups } from './prepare';
+
+export interface ReconstructOptions {
+  signal?: AbortSignal;
+  /** Groups predicted and stitched per chunk: memory is the canvas plus one chunk. */
+  chunkGroups?: number;
+  batchSize?: number;
+  /** Central crop of each patch that is stitched; default: the configuration's stitch_crop. */
+  stitchCrop?: number;
+  /**
+   * Physics refinement of the stitched object against the scan's patterns; default:
+   * the configuration's refine_iterations and refine_probe. false: the network's object.
+   */
+  refine?: false | Omit<RefineOptions, 'signal'>;
+}
+
+export interface Reconstruction extends StitchedObject {
+  /** Scan positions (M, 2) [x, y] in object pixels. */
+  positions: Float64Array;
+  backend: ReconstructorConfig['backend'];
+  /** The network's stitched object when it was refined (the result is then the refined one). */
+  network?: StitchedObject;
+  refinement?: RefinementSummary;
+  timings: {
+    inferSeconds: number;
+    stitchSeconds: number;
+    refineSeconds: number;
+    totalSeconds: number;
+    patternsPerSecond: number;
+  };
+}
+
+/** Groups per native inference call: measured on 2 cores (README, "Speed"). */
+const DEFAULT_INFER_BATCH = 64;
+
+export async function reconstructScan(
+  model: EngineModel,
+  config: ReconstructorConfig,
+  data: PtychoDataset,
+  options: ReconstructOptions = {},
+): Promise<Reconstruction> {
+  checkPatternSize(data, config, 'reconstruction data');
+  const started = performance.now();
+  const prepared = prepareGroups(data, config, 'reconstruct');
+  const { groups } = prepared;
+  const C = groups.C;
+  const N = patternSize(data);
+  const absolute = patchPositions(groups.centres, groups.relativePositions, C);
+  const chunk = options.chunkGroups ?? 1024;
+  let inferMs = 0;
+  let stitchMs = 0;
+  let stitched: StitchedObject;
+  {
+    using stitcher = new Stitcher(absolute, options.stitchCrop ?? config.stitch_crop);
+    for (let first = 0; first < groups.count; first += chunk) {
+      options.signal?.throwIfAborted();
+      const count = Math.min(chunk, groups.count - first);
+      let t = performance.now();
+      const patches = await model.infer(gatherAmplitudes(data, prepared, first, count), {
+        batchSize: options.batchSize ?? DEFAULT_INFER_BATCH,
+      });
+      inferMs += performance.now() - t;
+      t = performance.now();
+      stitcher.add(
+        { dtype: 'complex64', shape: [count * C, N, N], data: patches.data },
+        absolute.subarray(first * C * 2, (first + count) * C * 2),
+      );
+      stitchMs += performance.now() - t;
+    }
+    const t = performance.now();
+    stitched = stitcher.finish();
+    stitchMs += performance.now() - t;
+  }
+  const refineOptions = resolveRefine(config, options.refine);
+  const refined = refineOptions
+    ? await refineObject(stitched, data, { ...refineOptions, signal: options.signal })
+    : undefined;
+  const positions = new Float64Array(data.xcoords.length * 2);
+  data.xcoords.forEach((x, i) => {
+    positions[2 * i] = x;
+    positions[2 * i + 1] = data.ycoords[i];
+  });
+  const totalSeconds = (performance.now() - started) / 1000;
+  return {
+    ...(refined ? refined.stitched : stitched),
+    positions,
+    backend: config.backend,
+    ...(refined ? { network: stitched, refinement: refined.summary } : {}),
+    timings: {
+      inferSeconds: inferMs / 1000,
+      stitchSeconds: stitchMs / 1000,
+      refineSeconds: refined?.summary.seconds ?? 0,
+      totalSeconds,
+      // Diffraction patterns of the scan: with gridsize > 1 each is predicted once
+      // per group it belongs to, which is the cost of gridsize, not extra throughput.
+      patternsPerSecond: data.xcoords.length / totalSeconds,
+    },
+  };
+}
+
+function resolveRefine(
+  config: ReconstructorConfig,
+  refine: ReconstructOptions['refine'],
+): Omit<RefineOptions, 'signal'> | undefined {
+  if (refine === false) return undefined;
+  const merged = {
+    iterations: config.refine_iterations,
+    refineProbe: config.refine_probe,
+    seed: config.seed,
+    ...refine,
+  };
+  return merged.iterations > 0 ? merged : undefined;
+}
