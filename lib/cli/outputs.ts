@@ -6,8 +6,9 @@ import type { PtychoDataset } from '../data/dataset';
 import { reconstructionArrays } from '../data/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
-import { imageFigure, lossFigure } from '../render/figures';
 import type { RefinementSummary } from '../refine/refineObject';
+import { imageFigure } from '../render/imageFigure';
+import { lossFigure } from '../render/lossFigure';
 import type { Reconstruction, Reconstructor } from '../workflow/Reconstructor';
 import { writeMetricsIfGroundTruth, type ReconstructionMetrics } from './commands/evaluateOutput';
 
@@ -20,7 +21,7 @@ export async function writeTrainingOutputs(
   const modelFile = path.join(dir, 'model.ptpinn');
   await reconstructor.saveModel(modelFile);
   await writeFileAtomic(path.join(dir, 'history.json'), `${JSON.stringify(summary.history, null, 2)}\n`);
-  await lossFigure(summary.history).writePng(path.join(dir, 'loss.png'));
+  await (await lossFigure(summary.history)).writePng(path.join(dir, 'loss.png'));
   return modelFile;
 }
 
@@ -32,10 +33,10 @@ export async function writeReconstructionOutputs(
 ): Promise<ReconstructionMetrics | undefined> {
   await writeNpz(path.join(dir, 'reconstruction.npz'), reconstructionArrays(result));
   const figure = { height: result.height, width: result.width };
-  await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' }).writePng(
-    path.join(dir, 'amplitude.png'),
-  );
-  await imageFigure({ ...figure, values: result.phase, kind: 'phase' }).writePng(path.join(dir, 'phase.png'));
+  await (
+    await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' })
+  ).writePng(path.join(dir, 'amplitude.png'));
+  await (await imageFigure({ ...figure, values: result.phase, kind: 'phase' })).writePng(path.join(dir, 'phase.png'));
   return writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
 }
 
