@@ -40,6 +40,7 @@ export { reconstructionArrays } from './data/reconstructionArrays';
 export { Figure } from './render/figure';
 export { imageFigure, type ImageFigure } from './render/imageFigure';
 export { lossFigure } from './render/lossFigure';
+export { comparisonFigure, type ComparedReconstruction, type ComparisonFigure } from './render/comparisonFigure';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load';
 export {
   ConfigError,

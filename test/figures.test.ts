@@ -1,9 +1,11 @@
 // The figures: text really rasterised with the shipped font (no system fonts are
-// loaded), labelled axes, legends and colour bars.
+// loaded), labelled axes, legends and colour bars, and the comparison's metrics.
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
+import { evaluate } from '../lib/metrics';
 import type { EpochRecord } from '../lib/native/binding';
+import { comparisonFigure, type ComparedReconstruction } from '../lib/render/comparisonFigure';
 import type { Figure } from '../lib/render/figure';
 import { imageFigure } from '../lib/render/imageFigure';
 import { lossFigure } from '../lib/render/lossFigure';
@@ -117,5 +119,54 @@ describe('amplitude.png and phase.png', () => {
     // −π and π share the light end colour; 0 is the dark middle.
     expect(pixelsOfColour(png, [226, 217, 226], 3)).toBeGreaterThan(500);
     expect(pixelsOfColour(png, [47, 20, 55], 3)).toBeGreaterThan(100);
+  });
+});
+
+describe('comparison.png', () => {
+  const size = 48;
+  /** A complex image with structure: amplitude and phase both vary. */
+  function object(noise: number, seed: number) {
+    const data = new Float32Array(2 * size * size);
+    let state = seed;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * noise;
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j < size; j++) {
+        const amplitude = 0.6 + 0.3 * Math.sin(i / 4) * Math.cos(j / 5) + random();
+        const phase = 0.8 * Math.sin((i + j) / 7) + random();
+        data[2 * (i * size + j)] = amplitude * Math.cos(phase);
+        data[2 * (i * size + j) + 1] = amplitude * Math.sin(phase);
+      }
+    }
+    return { height: size, width: size, data };
+  }
+  const truth = object(0, 1);
+  const compared = (label: string, noise: number, seed: number): ComparedReconstruction => {
+    const reconstruction = { object: object(noise, seed), origin: [0, 0] as const };
+    return { label, ...reconstruction, metrics: evaluate(reconstruction, truth) };
+  };
+
+  it('shows truth, the network, the refined object and its error, with their metrics', async () => {
+    const network = compared('network', 0.3, 2);
+    const refined = compared('refined', 0.02, 3);
+    const note = 'physics refinement: 20 passes, R-factor 0.3000 (network) → 0.0100';
+    const figure = await comparisonFigure({ groundTruth: truth, reconstructions: [network, refined], note });
+    decode(figure);
+    for (const text of ['ground truth', 'network', 'refined', 'refined − truth', 'Amplitude', 'Phase', note]) {
+      expect(figure.svg).toContain(`>${text}<`);
+    }
+    for (const { metrics } of [network, refined]) {
+      expect(figure.svg).toContain(`SSIM ${metrics.amplitude.ssim!.toFixed(3)} · PSNR`);
+      expect(figure.svg).toContain(`MAE ${metrics.phase.mae.toPrecision(3)} rad`);
+    }
+    await expectTextDrawn(figure);
+  });
+
+  it('without refinement: truth, the reconstruction and its error', async () => {
+    const figure = await comparisonFigure({
+      groundTruth: truth,
+      reconstructions: [compared('reconstruction', 0.1, 4)],
+    });
+    expect(figure.svg).toContain('>reconstruction − truth<');
+    expect(figure.svg).not.toContain('network');
   });
 });

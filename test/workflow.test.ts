@@ -123,6 +123,7 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     expect((arrays.get('backend') as StringArray).data).toEqual(['libtorch']);
     expectPicture(path.join(outDir, 'amplitude.png'));
     expectPicture(path.join(outDir, 'phase.png'));
+    expectPicture(path.join(outDir, 'comparison.png'));
     const metrics = JSON.parse(fs.readFileSync(path.join(outDir, 'metrics.json'), 'utf8'));
     expect(metrics.border).toBe(2);
 

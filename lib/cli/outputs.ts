@@ -7,8 +7,8 @@ import { reconstructionArrays } from '../data/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
 import type { RefinementSummary } from '../refine/refineObject';
-import { imageFigure } from '../render/imageFigure';
 import { lossFigure } from '../render/lossFigure';
+import { reconstructionFigures } from '../report/reconstructionFigures';
 import type { Reconstruction, Reconstructor } from '../workflow/Reconstructor';
 import { writeMetricsIfGroundTruth, type ReconstructionMetrics } from './commands/evaluateOutput';
 
@@ -25,19 +25,20 @@ export async function writeTrainingOutputs(
   return modelFile;
 }
 
-/** dir/reconstruction.npz, dir/amplitude.png, dir/phase.png and, with a ground truth, dir/metrics.json */
+/**
+ * dir/reconstruction.npz, dir/amplitude.png, dir/phase.png and, with a ground truth,
+ * dir/metrics.json and dir/comparison.png
+ */
 export async function writeReconstructionOutputs(
   dir: string,
   result: Reconstruction,
   data: PtychoDataset,
 ): Promise<ReconstructionMetrics | undefined> {
   await writeNpz(path.join(dir, 'reconstruction.npz'), reconstructionArrays(result));
-  const figure = { height: result.height, width: result.width };
-  await (
-    await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' })
-  ).writePng(path.join(dir, 'amplitude.png'));
-  await (await imageFigure({ ...figure, values: result.phase, kind: 'phase' })).writePng(path.join(dir, 'phase.png'));
-  return writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
+  const metrics = await writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
+  const figures = await reconstructionFigures(result, data, metrics);
+  for (const { file, figure } of figures) await figure.writePng(path.join(dir, file));
+  return metrics;
 }
 
 /** The refinement as results report it: everything but the per-pass history. */
