@@ -1,4 +1,6 @@
-// The files `train`, `infer` and `demo` write, in one place.
+// The files `train`, `infer` and `demo` write, in one place. The figure modules are
+// imported where they are used: Vega takes about 0.1 s to load, which commands that
+// draw nothing (info, doctor, simulate, …) should not pay at start-up.
 import path from 'node:path';
 
 import type { TrainingSummary } from '../bundle/bundle';
@@ -7,8 +9,6 @@ import { reconstructionArrays } from '../data/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
 import type { RefinementSummary } from '../refine/refineObject';
-import { lossFigure } from '../render/lossFigure';
-import { reconstructionFigures } from '../report/reconstructionFigures';
 import { reportHtml } from '../report/reportHtml';
 import type { ReportFigure } from '../report/reportFigure';
 import type { RunReport } from '../report/runReport';
@@ -26,7 +26,7 @@ export async function writeTrainingOutputs(
   const loss: ReportFigure = {
     file: 'loss.png',
     caption: 'Training and validation loss per epoch, and the learning rate',
-    figure: await lossFigure(summary.history),
+    figure: await (await import('../render/lossFigure')).lossFigure(summary.history),
   };
   await loss.figure.writePng(path.join(dir, loss.file));
   return [loss];
@@ -49,6 +49,7 @@ export async function writeReconstructionOutputs(
 ): Promise<ReconstructionOutputs> {
   await writeNpz(path.join(dir, 'reconstruction.npz'), reconstructionArrays(result));
   const metrics = await writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
+  const { reconstructionFigures } = await import('../report/reconstructionFigures');
   const figures = await reconstructionFigures(result, data, metrics);
   for (const { file, figure } of figures) await figure.writePng(path.join(dir, file));
   return { metrics, figures };
