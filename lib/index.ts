@@ -37,7 +37,10 @@ export {
 } from './workflow/Reconstructor';
 export { WorkflowError } from './workflow/prepare';
 export { reconstructionArrays } from './data/reconstructionArrays';
-export { imageFigure, type ImageFigure } from './render/figures';
+export { Figure } from './render/figure';
+export { imageFigure, type ImageFigure } from './render/imageFigure';
+export { lossFigure } from './render/lossFigure';
+export { comparisonFigure, type ComparedReconstruction, type ComparisonFigure } from './render/comparisonFigure';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load';
 export {
   ConfigError,

@@ -115,7 +115,15 @@ try {
   };
   // The main job: the shipped pretrained model on a freshly simulated scan.
   const fast = demo([], 'demo');
-  written('demo', ['data.npz', 'reconstruction.npz', 'amplitude.png', 'phase.png', 'metrics.json']);
+  written('demo', [
+    'data.npz',
+    'reconstruction.npz',
+    'amplitude.png',
+    'phase.png',
+    'metrics.json',
+    'comparison.png',
+    'report.html',
+  ]);
   if (fast.mode !== 'pretrained' || !(fast.ssim.amplitude > 0.85))
     fail(`the pretrained demo gave ${JSON.stringify(fast.ssim)}`);
   console.log(`demo from the installed tarball: ${fast.seconds.toFixed(1)} s, SSIM amplitude ${fast.ssim.amplitude}`);
@@ -128,6 +136,7 @@ try {
     'reconstruction.npz',
     'amplitude.png',
     'phase.png',
+    'report.html',
   ]);
   if (!(trained.ssim.amplitude > -1 && trained.ssim.amplitude <= 1))
     fail(`implausible demo SSIM ${trained.ssim.amplitude}`);

@@ -66,7 +66,8 @@ describe('ptychopinn demo', () => {
     expect(result.ssim.amplitude).toBeGreaterThan(PRETRAINED_AMPLITUDE_SSIM);
     expect(result.networkSsim.amplitude).toBeGreaterThan(NETWORK_AMPLITUDE_SSIM);
     expect(result.refinement).toMatchObject({ iterations: 20, probeRefined: false, aborted: false });
-    for (const file of ['data.npz', 'reconstruction.npz', 'amplitude.png', 'phase.png', 'metrics.json']) {
+    const files = ['data.npz', 'reconstruction.npz', 'amplitude.png', 'phase.png', 'metrics.json', 'comparison.png'];
+    for (const file of [...files, 'report.html']) {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(dir, 'model.ptpinn'))).toBe(false);
@@ -88,6 +89,7 @@ describe('ptychopinn demo', () => {
       'loss.png',
       'reconstruction.npz',
       'amplitude.png',
+      'report.html',
     ]) {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
     }

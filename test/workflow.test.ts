@@ -61,7 +61,7 @@ describe('reconstructor workflow (library)', () => {
     expect(result.origin[0]).toBeCloseTo(xmin - 10, 0);
     expect(result.width).toBeCloseTo(xmax - xmin + 20, -1);
 
-    const metrics = await writeReconstructionOutputs(dir, result, data);
+    const { metrics } = await writeReconstructionOutputs(dir, result, data);
     expect(metrics && Object.keys(metrics.amplitude).sort()).toEqual(
       ['frc50', 'frc_1_7', 'frc_halfbit', 'mae', 'psnr', 'ssim'].sort(),
     );
@@ -107,6 +107,7 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     );
     // A line plot: background, axes and labels, and the training curve's colour at least.
     expectPicture(path.join(trainDir, 'loss.png'), 3);
+    expect(fs.readFileSync(path.join(trainDir, 'report.html'), 'utf8')).toContain('<h2>Training</h2>');
 
     const model = path.join(trainDir, 'model.ptpinn');
     const outDir = path.join(dir, 'infer');
@@ -123,8 +124,10 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     expect((arrays.get('backend') as StringArray).data).toEqual(['libtorch']);
     expectPicture(path.join(outDir, 'amplitude.png'));
     expectPicture(path.join(outDir, 'phase.png'));
+    expectPicture(path.join(outDir, 'comparison.png'));
     const metrics = JSON.parse(fs.readFileSync(path.join(outDir, 'metrics.json'), 'utf8'));
     expect(metrics.border).toBe(2);
+    expect(fs.readFileSync(path.join(outDir, 'report.html'), 'utf8')).toContain(metrics.amplitude.ssim.toPrecision(4));
 
     const evaluate = runCli([
       'evaluate',

@@ -121,7 +121,7 @@ async function buildService(options) {
     );
     if (wantsPng(request)) {
       const { amplitude: values, height, width } = result;
-      return reply.type('image/png').send(imageFigure({ values, height, width, kind: 'amplitude' }).toPng());
+      return reply.type('image/png').send((await imageFigure({ values, height, width, kind: 'amplitude' })).png);
     }
     reply.type('application/octet-stream').header('content-disposition', 'attachment; filename="reconstruction.npz"');
     return reply.send(await npzBuffer(reconstructionArrays(result)));

@@ -1,4 +1,6 @@
-// The files `train`, `infer` and `demo` write, in one place.
+// The files `train`, `infer` and `demo` write, in one place. The figure modules are
+// imported where they are used: Vega takes about 0.1 s to load, which commands that
+// draw nothing (info, doctor, simulate, …) should not pay at start-up.
 import path from 'node:path';
 
 import type { TrainingSummary } from '../bundle/bundle';
@@ -6,37 +8,72 @@ import type { PtychoDataset } from '../data/dataset';
 import { reconstructionArrays } from '../data/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
-import { imageFigure, lossFigure } from '../render/figures';
 import type { RefinementSummary } from '../refine/refineObject';
+import { reportHtml } from '../report/reportHtml';
+import type { ReportFigure } from '../report/reportFigure';
+import type { RunReport } from '../report/runReport';
 import type { Reconstruction, Reconstructor } from '../workflow/Reconstructor';
 import { writeMetricsIfGroundTruth, type ReconstructionMetrics } from './commands/evaluateOutput';
 
-/** dir/model.ptpinn, dir/history.json, dir/loss.png */
+/** dir/model.ptpinn, dir/history.json, dir/loss.png; returns the figure, for the report. */
 export async function writeTrainingOutputs(
   dir: string,
   reconstructor: Reconstructor,
   summary: TrainingSummary,
-): Promise<string> {
-  const modelFile = path.join(dir, 'model.ptpinn');
-  await reconstructor.saveModel(modelFile);
+): Promise<ReportFigure[]> {
+  await reconstructor.saveModel(path.join(dir, 'model.ptpinn'));
   await writeFileAtomic(path.join(dir, 'history.json'), `${JSON.stringify(summary.history, null, 2)}\n`);
-  await lossFigure(summary.history).writePng(path.join(dir, 'loss.png'));
-  return modelFile;
+  const loss: ReportFigure = {
+    file: 'loss.png',
+    caption: 'Training and validation loss per epoch, and the learning rate',
+    figure: await (await import('../render/lossFigure')).lossFigure(summary.history),
+  };
+  await loss.figure.writePng(path.join(dir, loss.file));
+  return [loss];
 }
 
-/** dir/reconstruction.npz, dir/amplitude.png, dir/phase.png and, with a ground truth, dir/metrics.json */
+export interface ReconstructionOutputs {
+  /** Present when the data hold a ground truth. */
+  metrics?: ReconstructionMetrics;
+  figures: ReportFigure[];
+}
+
+/**
+ * dir/reconstruction.npz, dir/amplitude.png, dir/phase.png and, with a ground truth,
+ * dir/metrics.json and dir/comparison.png
+ */
 export async function writeReconstructionOutputs(
   dir: string,
   result: Reconstruction,
   data: PtychoDataset,
-): Promise<ReconstructionMetrics | undefined> {
+): Promise<ReconstructionOutputs> {
   await writeNpz(path.join(dir, 'reconstruction.npz'), reconstructionArrays(result));
-  const figure = { height: result.height, width: result.width };
-  await imageFigure({ ...figure, values: result.amplitude, kind: 'amplitude' }).writePng(
-    path.join(dir, 'amplitude.png'),
-  );
-  await imageFigure({ ...figure, values: result.phase, kind: 'phase' }).writePng(path.join(dir, 'phase.png'));
-  return writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
+  const metrics = await writeMetricsIfGroundTruth(data, result, path.join(dir, 'metrics.json'));
+  const { reconstructionFigures } = await import('../report/reconstructionFigures');
+  const figures = await reconstructionFigures(result, data, metrics);
+  for (const { file, figure } of figures) await figure.writePng(path.join(dir, file));
+  return { metrics, figures };
+}
+
+/** dir/report.html: the run on one page. */
+export async function writeReport(dir: string, report: RunReport): Promise<void> {
+  await writeFileAtomic(path.join(dir, 'report.html'), reportHtml(report));
+}
+
+/** A reconstruction's timings as the report lists them. */
+export function reconstructionTimings(timings: Reconstruction['timings']): [string, number][] {
+  return [
+    ['network inference', timings.inferSeconds],
+    ['stitching', timings.stitchSeconds],
+    ['physics refinement', timings.refineSeconds],
+    ['reconstruction in all', timings.totalSeconds],
+  ];
+}
+
+/** The training as results report it: everything but the per-epoch history (history.json has it). */
+export function trainingSummary(summary: TrainingSummary): Omit<TrainingSummary, 'history'> {
+  const { history, ...rest } = summary;
+  return rest;
 }
 
 /** The refinement as results report it: everything but the per-pass history. */

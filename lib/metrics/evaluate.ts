@@ -1,24 +1,15 @@
 // Evaluation of a reconstruction against a ground truth object (reference §8), with
 // the result shaped as `metrics.json` (issue 6 item 6).
-import { cropToRegion, trimBorder } from './crop';
+import { alignToGroundTruth, type AlignOptions, type Reconstruction } from './align';
 import { fourierRingCorrelation, frcResolution, type FrcResolution } from './frc';
-import { amplitudeOf, checkComplex, mean, phaseOf, type ComplexImage, type RealImage } from './image';
-import { removePhaseTrend, type PhaseAlignment } from './phase';
+import type { ComplexImage, RealImage } from './image';
 import { meanAbsoluteError, psnr } from './pixelwise';
-import { SSIM_WINDOW, ssim } from './ssim';
+import { ssim } from './ssim';
 
-export interface Reconstruction {
-  object: ComplexImage;
-  /** Object-grid coordinate [x0, y0] of the reconstruction's pixel (0, 0); may be fractional. */
-  origin: readonly [number, number];
-}
+export type { Reconstruction } from './align';
 
-export interface EvaluateOptions {
-  /** Pixels trimmed from each side of both images after cropping. Default 2. */
-  border?: number;
-  /** Remove a least-squares phase plane (default) or only the mean phase. */
-  phaseAlignment?: PhaseAlignment;
-}
+/** How the images are aligned before they are compared. */
+export type EvaluateOptions = AlignOptions;
 
 /** Metrics of one channel. Every value is JSON-safe (no Infinity or NaN). */
 export interface ChannelMetrics extends FrcResolution {
@@ -50,30 +41,11 @@ export function evaluate(
   groundTruth: ComplexImage,
   options: EvaluateOptions = {},
 ): Metrics {
-  const border = options.border ?? 2;
-  const alignment = options.phaseAlignment ?? 'plane';
-  if (!Number.isInteger(border) || border < 0) {
-    throw new RangeError(`border must be a non-negative integer, got ${border}`);
-  }
-  if (alignment !== 'plane' && alignment !== 'mean') {
-    throw new RangeError(`phaseAlignment must be 'plane' or 'mean', got '${String(alignment)}'`);
-  }
-  const { object, origin } = reconstruction;
-  checkComplex(object, 'reconstruction');
-  const compared = [object.height - 2 * border, object.width - 2 * border];
-  if (compared[0] < SSIM_WINDOW || compared[1] < SSIM_WINDOW) {
-    throw new RangeError(
-      `a ${object.height}×${object.width} reconstruction less a border of ${border} px leaves ` +
-        `${compared[0]}×${compared[1]}; SSIM needs at least ${SSIM_WINDOW}×${SSIM_WINDOW}`,
-    );
-  }
-  const truth = cropToRegion(groundTruth, origin, object.height, object.width);
-
-  const amplitudeTruth = trimBorder(amplitudeOf(truth), border);
-  const amplitude = scaleToMean(trimBorder(amplitudeOf(object), border), mean(amplitudeTruth));
-  const phaseTruth = removePhaseTrend(trimBorder(phaseOf(truth), border), alignment);
-  const phase = removePhaseTrend(trimBorder(phaseOf(object), border), alignment);
-
+  const { amplitudeTruth, amplitude, phaseTruth, phase, border } = alignToGroundTruth(
+    reconstruction,
+    groundTruth,
+    options,
+  );
   const range = valueRange(amplitudeTruth);
   return {
     amplitude: compare(amplitudeTruth, amplitude, range > 0 ? ssim(amplitudeTruth, amplitude, range) : null),
@@ -90,14 +62,6 @@ function compare(target: RealImage, prediction: RealImage, structural: number | 
     ssim: structural,
     ...frcResolution(fourierRingCorrelation(target, prediction)),
   };
-}
-
-function scaleToMean(image: RealImage, targetMean: number): RealImage {
-  const current = mean(image);
-  if (!(current > 0)) {
-    throw new RangeError('the reconstruction amplitude is zero over the compared region; it cannot be scaled');
-  }
-  return { ...image, data: image.data.map((value) => (value * targetMean) / current) };
 }
 
 function valueRange(image: RealImage): number {

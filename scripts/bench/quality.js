@@ -80,9 +80,9 @@ async function run(objectKind) {
     const [height, width] = test.objectGuess.shape;
     const d = test.objectGuess.data;
     const amplitude = Float32Array.from({ length: height * width }, (_, k) => Math.hypot(d[2 * k], d[2 * k + 1]));
-    await imageFigure({ height, width, values: amplitude, kind: 'amplitude' }).writePng(
-      path.join(values.images, `${objectKind}-truth-amplitude.png`),
-    );
+    await (
+      await imageFigure({ height, width, values: amplitude, kind: 'amplitude' })
+    ).writePng(path.join(values.images, `${objectKind}-truth-amplitude.png`));
   }
   const reconstructor = Reconstructor.create(config);
   const controller = new AbortController();
@@ -103,7 +103,9 @@ async function run(objectKind) {
       results.push({ minutes, seconds, steps: atSteps, metrics });
       if (values.images) {
         const figure = { height: result.height, width: result.width, values: result.amplitude, kind: 'amplitude' };
-        return imageFigure(figure).writePng(path.join(values.images, `${objectKind}-${minutes}min-amplitude.png`));
+        return imageFigure(figure).then((image) =>
+          image.writePng(path.join(values.images, `${objectKind}-${minutes}min-amplitude.png`)),
+        );
       }
       console.log(row(minutes, seconds, atSteps, metrics));
     });

@@ -3,16 +3,27 @@ import path from 'node:path';
 import type { Command } from 'commander';
 
 import { loadConfig } from '../../config/load';
+import type { TrainingSummary } from '../../bundle/bundle';
 import type { PtychoDataset } from '../../data/dataset';
 import { saveDataset } from '../../data/datasetFile';
 import { PRETRAINED_MODEL, PRETRAINED_SCAN } from '../../pretrained';
 import { simulate } from '../../simulate/simulate';
 import type { RefinementSummary } from '../../refine/refineObject';
+import type { ReportFigure } from '../../report/reportFigure';
+import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import { addOutputFlags, addRefineFlags, refineOptions, type RefineFlags } from '../configFlags';
 import type { ReconstructionMetrics } from './evaluateOutput';
 import { CliError } from '../output';
-import { refinementLine, refinementSummary, writeReconstructionOutputs, writeTrainingOutputs } from '../outputs';
+import {
+  reconstructionTimings,
+  refinementLine,
+  refinementSummary,
+  trainingSummary,
+  writeReconstructionOutputs,
+  writeReport,
+  writeTrainingOutputs,
+} from '../outputs';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 
@@ -87,7 +98,8 @@ export function registerDemo(program: Command): void {
         positions: { kind: 'raster', step: PRETRAINED_SCAN.step(config.N) },
       });
       await saveDataset(path.join(out, 'data.npz'), data);
-      let epochs: number | undefined;
+      let training: TrainingSummary | undefined;
+      let trainingFigures: ReportFigure[] = [];
       if (flags.train) {
         reconstructor = Reconstructor.fromConfig(config);
         reporter.message(
@@ -96,14 +108,13 @@ export function registerDemo(program: Command): void {
             : `training for ${minutes} min (n_filters_scale ${config.n_filters_scale})`,
         );
         const budget = minutes === undefined ? [] : [AbortSignal.timeout(minutes * 60_000)];
-        const summary = await reconstructor.train(data, {
+        training = await reconstructor.train(data, {
           signal: AbortSignal.any([interrupt.signal, ...budget]),
           onProgress: (event) => reporter.onEvent(event),
         });
         reporter.stop();
         interrupt.signal.throwIfAborted();
-        epochs = summary.epochs;
-        await writeTrainingOutputs(out, reconstructor, summary);
+        trainingFigures = await writeTrainingOutputs(out, reconstructor, training);
       } else {
         const model = flags.model ?? PRETRAINED_MODEL;
         reporter.message(`reconstructing with ${model}`);
@@ -111,8 +122,33 @@ export function registerDemo(program: Command): void {
       }
       const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       if (result.refinement) reporter.message(refinementLine(result.refinement));
-      const metrics = (await writeReconstructionOutputs(out, result, data))!;
-      report(flags, out, (performance.now() - started) / 1000, metrics, epochs, data, result.refinement);
+      const { metrics, figures } = await writeReconstructionOutputs(out, result, data);
+      const seconds = (performance.now() - started) / 1000;
+      await writeReport(
+        out,
+        runReport({
+          command: 'demo',
+          inputs: [
+            [
+              'scan',
+              `simulated: a new 'lines' object, ${flags.nImages} patterns of N = ${config.N}, ` +
+                `raster step ${PRETRAINED_SCAN.step(config.N)} px, seed ${config.seed}`,
+            ],
+            ['model', flags.train ? 'trained in this run (model.ptpinn)' : (flags.model ?? PRETRAINED_MODEL)],
+          ],
+          figures: [...trainingFigures, ...figures],
+          metrics,
+          ...(result.refinement ? { refinement: refinementSummary(result.refinement) } : {}),
+          ...(training ? { training: trainingSummary(training) } : {}),
+          timings: [
+            ...(training ? [['training', training.seconds] as [string, number]] : []),
+            ...reconstructionTimings(result.timings),
+            ['demo in all', seconds],
+          ],
+          config: reconstructor.config,
+        }),
+      );
+      report(flags, out, seconds, metrics!, training?.epochs, data, result.refinement);
     } finally {
       reporter.stop();
       interrupt.dispose();
@@ -153,8 +189,8 @@ function report(
           (metrics.network
             ? ` (the network alone: ${fmt(metrics.network.amplitude.ssim)}, ${fmt(metrics.network.phase.ssim)})`
             : ''),
-        `done in ${seconds.toFixed(0)} s; see ${out}/amplitude.png, phase.png and metrics.json` +
-          (flags.train ? ', loss.png, model.ptpinn' : ''),
+        `done in ${seconds.toFixed(0)} s; see ${out}/report.html (amplitude.png, phase.png, comparison.png, metrics.json` +
+          (flags.train ? ', loss.png, model.ptpinn)' : ')'),
         '',
       ].join('\n'),
     );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { loadDataset } from '../../data/datasetFile';
+import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import {
   addDatasetFlags,
@@ -11,7 +12,13 @@ import {
   type DatasetFlags,
   type RefineFlags,
 } from '../configFlags';
-import { refinementLine, refinementSummary, writeReconstructionOutputs } from '../outputs';
+import {
+  reconstructionTimings,
+  refinementLine,
+  refinementSummary,
+  writeReconstructionOutputs,
+  writeReport,
+} from '../outputs';
 import { abortOnInterrupt } from '../signals';
 
 interface InferFlags extends DatasetFlags, RefineFlags {
@@ -27,7 +34,9 @@ interface InferFlags extends DatasetFlags, RefineFlags {
 export function registerInfer(program: Command): void {
   const command = program
     .command('infer')
-    .description('reconstruct a scan with a trained model; writes reconstruction.npz, amplitude.png, phase.png')
+    .description(
+      'reconstruct a scan with a trained model; writes reconstruction.npz, amplitude.png, phase.png, report.html',
+    )
     .requiredOption('--model <model.ptpinn>', 'trained model bundle')
     .requiredOption('--data <file.npz>', 'dataset to reconstruct')
     .requiredOption('--output-dir <dir>', 'where the outputs go')
@@ -44,7 +53,22 @@ export function registerInfer(program: Command): void {
       const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       const out = flags.outputDir;
       const shape = [result.height, result.width];
-      const metrics = await writeReconstructionOutputs(out, result, data);
+      const { metrics, figures } = await writeReconstructionOutputs(out, result, data);
+      await writeReport(
+        out,
+        runReport({
+          command: 'infer',
+          inputs: [
+            ['model', flags.model],
+            ['data', flags.data],
+          ],
+          figures,
+          metrics,
+          ...(result.refinement ? { refinement: refinementSummary(result.refinement) } : {}),
+          timings: reconstructionTimings(result.timings),
+          config: reconstructor.config,
+        }),
+      );
       const summary = {
         type: 'result',
         output: out,
@@ -60,7 +84,7 @@ export function registerInfer(program: Command): void {
         process.stdout.write(
           `reconstructed ${result.positions.length / 2} patterns into ${shape.join('×')} in ${result.timings.totalSeconds.toFixed(2)} s (${result.timings.patternsPerSecond.toFixed(0)} patterns/s)\n` +
             (result.refinement ? `${refinementLine(result.refinement)}\n` : '') +
-            `wrote ${out}/reconstruction.npz, amplitude.png, phase.png${metrics ? ', metrics.json' : ''}\n`,
+            `wrote ${out}/reconstruction.npz, amplitude.png, phase.png${metrics ? ', metrics.json, comparison.png' : ''}, report.html\n`,
         );
       }
     } finally {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 
 import { loadConfig } from '../../config/load';
 import { loadDataset } from '../../data/datasetFile';
+import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import {
   addConfigFlags,
@@ -13,7 +14,7 @@ import {
   datasetOptions,
   type DatasetFlags,
 } from '../configFlags';
-import { writeTrainingOutputs } from '../outputs';
+import { trainingSummary, writeReport, writeTrainingOutputs } from '../outputs';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 
@@ -32,10 +33,10 @@ interface TrainFlags extends DatasetFlags {
 export function registerTrain(program: Command): void {
   const command = program
     .command('train')
-    .description('train a PtychoPINN model; writes model.ptpinn, history.json and loss.png')
+    .description('train a PtychoPINN model; writes model.ptpinn, history.json, loss.png and report.html')
     .requiredOption('--train-data <file.npz>', 'training dataset')
     .option('--test-data <file.npz>', 'validation dataset (default: a seeded 5 % of the training groups)')
-    .requiredOption('--output-dir <dir>', 'where model.ptpinn, history.json and loss.png go')
+    .requiredOption('--output-dir <dir>', 'where model.ptpinn, history.json, loss.png and report.html go')
     .option('--checkpoint-every <epochs>', 'also write model.ptpinn every so many epochs (always on Ctrl-C)')
     .option('--init-from <model.ptpinn>', 'fine-tune an existing model instead of starting afresh');
   addConfigFlags(command);
@@ -64,7 +65,26 @@ export function registerTrain(program: Command): void {
         checkpointEvery,
       });
       reporter.stop();
-      await writeTrainingOutputs(flags.outputDir, reconstructor, summary);
+      const figures = await writeTrainingOutputs(flags.outputDir, reconstructor, summary);
+      const fraction = reconstructor.config.validation_fraction;
+      await writeReport(
+        flags.outputDir,
+        runReport({
+          command: 'train',
+          inputs: [
+            ['training data', flags.trainData],
+            [
+              'validation data',
+              flags.testData ?? (fraction > 0 ? `a seeded ${fraction * 100} % of the training groups` : 'none'),
+            ],
+            ...(flags.initFrom ? ([['fine-tuned from', flags.initFrom]] as [string, string][]) : []),
+          ],
+          figures,
+          training: trainingSummary(summary),
+          timings: [['training', summary.seconds]],
+          config: reconstructor.config,
+        }),
+      );
       const result = {
         type: 'result',
         model: modelFile,
@@ -78,7 +98,7 @@ export function registerTrain(program: Command): void {
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (!flags.quiet) {
         process.stdout.write(
-          `${summary.aborted ? 'stopped early (interrupted)' : 'trained'}: ${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s, final loss ${summary.finalLoss}\nwrote ${modelFile}\n`,
+          `${summary.aborted ? 'stopped early (interrupted)' : 'trained'}: ${summary.epochs} epochs in ${summary.seconds.toFixed(1)} s, final loss ${summary.finalLoss}\nwrote ${modelFile}, history.json, loss.png, report.html\n`,
         );
       }
     } finally {
