@@ -36,7 +36,7 @@ export {
   type TrainOptions,
 } from './workflow/Reconstructor';
 export { WorkflowError } from './workflow/prepare';
-export { reconstructionArrays } from './data/reconstructionArrays';
+export { reconstructionArrays } from './workflow/reconstructionArrays';
 export { Figure } from './render/figure';
 export { imageFigure, type ImageFigure } from './render/imageFigure';
 export { lossFigure } from './render/lossFigure';

@@ -76,6 +76,6 @@ describe('ptychopinn simulate', () => {
     expect(png.stderr).toMatch(/--object png needs --png-amplitude <file>/);
     const size = runCli(['simulate', '--N', '48', '-o', path.join(dir, 'x.npz')]);
     expect(size.status).toBe(1);
-    expect(size.stderr).toMatch(/N must be a power of two of at least 32, got 48/);
+    expect(size.stderr).toMatch(/N = 48 \(from simulate\) is invalid: expected a power of two/);
   });
 });

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  fft,
-  fft2,
+  fftInPlace,
+  fft2InPlace,
   firstCrossing,
   fourierRingCorrelation,
   frcResolution,
@@ -42,7 +42,7 @@ function quadratureBeyond(image: RealImage, keep: number): RealImage {
   const n = image.width;
   const re = Float64Array.from(image.data);
   const im = new Float64Array(n * n);
-  fft2(re, im, n, n);
+  fft2InPlace(re, im, n, n);
   const signed = (i: number): number => (i <= n / 2 ? i : i - n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -54,7 +54,7 @@ function quadratureBeyond(image: RealImage, keep: number): RealImage {
   }
   // Inverse through conjugation.
   for (let k = 0; k < im.length; k++) im[k] = -im[k];
-  fft2(re, im, n, n);
+  fft2InPlace(re, im, n, n);
   return { height: n, width: n, data: re.map((v) => v / (n * n)) };
 }
 
@@ -64,7 +64,7 @@ describe('fft', () => {
     const re = new Float64Array(n).map(() => rng.normal());
     const im = new Float64Array(n).map(() => rng.normal());
     const [expectedRe, expectedIm] = naiveDft(re, im);
-    fft(re, im);
+    fftInPlace(re, im);
     for (let k = 0; k < n; k++) {
       expect(re[k]).toBeCloseTo(expectedRe[k], 10);
       expect(im[k]).toBeCloseTo(expectedIm[k], 10);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { metricsAgainstGroundTruth } from '../lib/cli/commands/evaluateOutput';
+import { metricsAgainstGroundTruth } from '../lib/metrics/groundTruth';
 import type { PtychoDataset } from '../lib/data/dataset';
 import { loadDataset } from '../lib/data/datasetFile';
 import type { Metrics } from '../lib/metrics';

@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
 import { BackendMismatchError } from '../lib/backends/registry';
-import { writeReconstructionOutputs } from '../lib/cli/outputs';
+import { writeReconstructionOutputs } from '../lib/cli/resultFiles';
 import { loadDataset } from '../lib/data/datasetFile';
 import type { NumericArray, StringArray } from '../lib/io/ndarray';
 import { readNpz } from '../lib/io/npz';

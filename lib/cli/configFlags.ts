@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import type { ReconstructorConfig } from '../config/schema';
 import type { DatasetOptions } from '../data/contract';
 import type { InputKind } from '../data/dataset';
-import { CliError } from './output';
+import { CliError } from './terminal';
 
 const FLAGS: [flag: string, field: keyof ReconstructorConfig, help: string][] = [
   ['--N <n>', 'N', 'pattern size (power of two ≥ 32)'],

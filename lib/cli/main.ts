@@ -11,7 +11,7 @@ import { registerInfo } from './commands/info';
 import { registerInspect } from './commands/inspect';
 import { registerTrain } from './commands/train';
 import { registerSimulate } from './commands/simulate';
-import { CliError } from './output';
+import { CliError } from './terminal';
 
 export function buildProgram(): Command {
   const program = new Command('ptychopinn')

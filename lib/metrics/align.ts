@@ -5,7 +5,7 @@ import { amplitudeOf, checkComplex, mean, phaseOf, type ComplexImage, type RealI
 import { removePhaseTrend, type PhaseAlignment } from './phase';
 import { SSIM_WINDOW } from './ssim';
 
-export interface Reconstruction {
+export interface PlacedObject {
   object: ComplexImage;
   /** Object-grid coordinate [x0, y0] of the reconstruction's pixel (0, 0); may be fractional. */
   origin: readonly [number, number];
@@ -33,7 +33,7 @@ export interface AlignedImages {
  * and removes the phase trend from both phases.
  */
 export function alignToGroundTruth(
-  reconstruction: Reconstruction,
+  reconstruction: PlacedObject,
   groundTruth: ComplexImage,
   options: AlignOptions = {},
 ): AlignedImages {

@@ -1,12 +1,12 @@
 // Evaluation of a reconstruction against a ground truth object (reference §8), with
 // the result shaped as `metrics.json` (issue 6 item 6).
-import { alignToGroundTruth, type AlignOptions, type Reconstruction } from './align';
+import { alignToGroundTruth, type AlignOptions, type PlacedObject } from './align';
 import { fourierRingCorrelation, frcResolution, type FrcResolution } from './frc';
 import type { ComplexImage, RealImage } from './image';
 import { meanAbsoluteError, psnr } from './pixelwise';
 import { ssim } from './ssim';
 
-export type { Reconstruction } from './align';
+export type { PlacedObject } from './align';
 
 /** How the images are aligned before they are compared. */
 export type EvaluateOptions = AlignOptions;
@@ -37,7 +37,7 @@ export interface Metrics {
  * removes the phase trend from both phases, then compares them.
  */
 export function evaluate(
-  reconstruction: Reconstruction,
+  reconstruction: PlacedObject,
   groundTruth: ComplexImage,
   options: EvaluateOptions = {},
 ): Metrics {

@@ -5,7 +5,7 @@
 // hundreds of 1-D transforms of the same length.
 
 /** In-place forward DFT X[k] = Σ x[n]·exp(−2πi·kn/N) of separate real and imaginary parts. */
-export function fft(re: Float64Array, im: Float64Array): void {
+export function fftInPlace(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (im.length !== n) throw new RangeError(`fft: ${n} real parts but ${im.length} imaginary parts`);
   if (n <= 1) return;
@@ -14,13 +14,13 @@ export function fft(re: Float64Array, im: Float64Array): void {
 }
 
 /** In-place forward 2-D DFT of a height×width image (rows, then columns). */
-export function fft2(re: Float64Array, im: Float64Array, height: number, width: number): void {
+export function fft2InPlace(re: Float64Array, im: Float64Array, height: number, width: number): void {
   const rowRe = new Float64Array(width);
   const rowIm = new Float64Array(width);
   for (let i = 0; i < height; i++) {
     rowRe.set(re.subarray(i * width, (i + 1) * width));
     rowIm.set(im.subarray(i * width, (i + 1) * width));
-    fft(rowRe, rowIm);
+    fftInPlace(rowRe, rowIm);
     re.set(rowRe, i * width);
     im.set(rowIm, i * width);
   }
@@ -31,7 +31,7 @@ export function fft2(re: Float64Array, im: Float64Array, height: number, width: 
       colRe[i] = re[i * width + j];
       colIm[i] = im[i * width + j];
     }
-    fft(colRe, colIm);
+    fftInPlace(colRe, colIm);
     for (let i = 0; i < height; i++) {
       re[i * width + j] = colRe[i];
       im[i * width + j] = colIm[i];

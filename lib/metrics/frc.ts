@@ -5,7 +5,7 @@
 // centred 2-D DFT with round(√(kx² + ky²)) = r, r = 0 … ⌊n/2⌋ (the corners beyond
 // Nyquist are left out). Crossings are spatial frequencies in cycles/pixel, r/n,
 // between 0 and 0.5.
-import { fft2 } from './fft';
+import { fft2InPlace } from './fft';
 import { checkSameSize, type RealImage } from './image';
 
 export interface FrcCurve {
@@ -116,6 +116,6 @@ function pairSpectrum(a: RealImage, b: RealImage, n: number): { re: Float64Array
     re.set(a.data.subarray(start, start + n), i * n);
     im.set(b.data.subarray(start, start + n), i * n);
   }
-  fft2(re, im, n, n);
+  fft2InPlace(re, im, n, n);
   return { re, im };
 }

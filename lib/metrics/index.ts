@@ -1,8 +1,8 @@
 // Evaluation against ground truth (reference §8): alignment and metrics.
 export { alignToGroundTruth, type AlignedImages, type AlignOptions } from './align';
 export { cropToRegion, trimBorder } from './crop';
-export { evaluate, type ChannelMetrics, type EvaluateOptions, type Metrics, type Reconstruction } from './evaluate';
-export { fft, fft2 } from './fft';
+export { evaluate, type ChannelMetrics, type EvaluateOptions, type Metrics, type PlacedObject } from './evaluate';
+export { fft2InPlace, fftInPlace } from './fft';
 export {
   firstCrossing,
   fourierRingCorrelation,

@@ -7,7 +7,7 @@
 import { goodPixelMask, patternCount, patternSize, type PtychoDataset } from '../data/dataset';
 import { addon } from '../native';
 import type { JsTensor, NativeRefineOptions, RefineIteration } from '../native/binding';
-import type { StitchedObject } from '../stitch/Stitcher';
+import { stitchedWindow, type StitchedObject } from '../stitch/Stitcher';
 
 export interface RefineOptions extends NativeRefineOptions {
   signal?: AbortSignal;
@@ -155,28 +155,6 @@ function embed(stitched: StitchedObject, grid: Grid): JsTensor {
 }
 
 function cutOut(object: JsTensor, grid: Grid, like: StitchedObject): StitchedObject {
-  const { width, height } = like;
-  const data = new Float32Array(2 * width * height);
-  const amplitude = new Float32Array(width * height);
-  const phase = new Float32Array(width * height);
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      const from = (r + grid.top) * grid.width + (c + grid.left);
-      const to = r * width + c;
-      const re = object.data[2 * from];
-      const im = object.data[2 * from + 1];
-      data[2 * to] = re;
-      data[2 * to + 1] = im;
-      amplitude[to] = Math.hypot(re, im);
-      phase[to] = Math.atan2(im, re);
-    }
-  }
-  return {
-    object: { dtype: 'complex64', shape: [height, width], data },
-    amplitude,
-    phase,
-    height,
-    width,
-    origin: like.origin,
-  };
+  const rect = { top: grid.top, left: grid.left, height: like.height, width: like.width };
+  return stitchedWindow(object.data, grid.width, rect, like.origin);
 }

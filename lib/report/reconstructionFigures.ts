@@ -1,6 +1,6 @@
 // The figures of a reconstruction: amplitude, phase and, against a ground truth, the
 // comparison (with the network's own object beside the refined one when refined).
-import type { ReconstructionMetrics } from '../cli/commands/evaluateOutput';
+import type { ReconstructionMetrics } from '../metrics/groundTruth';
 import type { PtychoDataset } from '../data/dataset';
 import type { StitchedObject } from '../stitch/Stitcher';
 import { comparisonFigure, type ComparedReconstruction } from '../render/comparisonFigure';

@@ -1,7 +1,7 @@
 // What report.html says about one run of `train`, `infer` or `demo`.
 import type { TrainingSummary } from '../bundle/bundle';
 import { capabilities, type Capabilities } from '../capabilities';
-import type { ReconstructionMetrics } from '../cli/commands/evaluateOutput';
+import type { ReconstructionMetrics } from '../metrics/groundTruth';
 import type { ReconstructorConfig } from '../config/schema';
 import type { RefinementSummary } from '../refine/refineObject';
 import type { ReportFigure } from './reportFigure';

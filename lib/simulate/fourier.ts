@@ -4,13 +4,13 @@ import type { JsTensor } from '../native/binding';
 import { farField } from '../physics';
 
 /** fft2(x, 'ortho') of a complex64 (…, H, W) tensor with even H and W. */
-export function fft2(x: JsTensor): JsTensor {
+export function orthoFft2(x: JsTensor): JsTensor {
   return shiftHalf(farField(x));
 }
 
 /** ifft2(y, 'ortho') = conj(fft2(conj(y))). */
-export function ifft2(y: JsTensor): JsTensor {
-  return conjugate(fft2(conjugate(y)));
+export function orthoIfft2(y: JsTensor): JsTensor {
+  return conjugate(orthoFft2(conjugate(y)));
 }
 
 /** fftshift (= ifftshift for even sizes) over the last two dimensions. */

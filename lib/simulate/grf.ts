@@ -5,7 +5,7 @@
 import type { JsTensor } from '../native/binding';
 import type { Rng } from '../random/rng';
 import { fromAmplitudePhase, rescaleUnit } from './complexImage';
-import { fft2 } from './fourier';
+import { orthoFft2 } from './fourier';
 
 export function grfObject(size: number, rng: Rng, beta = 3): JsTensor {
   if (size % 2 !== 0) throw new RangeError(`grf object size must be even, got ${size}`);
@@ -21,7 +21,7 @@ export function grfObject(size: number, rng: Rng, beta = 3): JsTensor {
     }
   }
   // Any unitary transform of filtered white noise is the same random field.
-  const field = fft2({ dtype: 'complex64', shape: [size, size], data: spectrum }).data;
+  const field = orthoFft2({ dtype: 'complex64', shape: [size, size], data: spectrum }).data;
   const real = new Float64Array(size * size).map((_, k) => field[2 * k]);
   return fromAmplitudePhase(rescaleUnit(real), undefined, size, size);
 }

@@ -6,7 +6,7 @@
 import type { JsTensor } from '../native/binding';
 import type { Rng } from '../random/rng';
 import { fromAmplitudePhase } from './complexImage';
-import { fft2, ifft2 } from './fourier';
+import { orthoFft2, orthoIfft2 } from './fourier';
 
 /** PtychoPINN draws 400 lines on a 784-pixel canvas; the same density at any size. */
 const LINES_PER_PIXEL2 = 400 / (784 * 784);
@@ -36,7 +36,7 @@ export function linesObject(size: number, rng: Rng): JsTensor {
 
 /** image ∗ (g₁ + 2·g₅ + 5·g₁₀), g_σ the unit-sum Gaussian; complex64 interleaved result. */
 function blur(image: Float64Array, size: number): Float32Array {
-  const spectrum = fft2({ dtype: 'complex64', shape: [size, size], data: interleave(image) }).data;
+  const spectrum = orthoFft2({ dtype: 'complex64', shape: [size, size], data: interleave(image) }).data;
   for (let i = 0; i < size; i += 1) {
     const fy = (i < size / 2 ? i : i - size) / size;
     for (let j = 0; j < size; j += 1) {
@@ -47,7 +47,7 @@ function blur(image: Float64Array, size: number): Float32Array {
       spectrum[2 * (i * size + j) + 1] *= gain;
     }
   }
-  return ifft2({ dtype: 'complex64', shape: [size, size], data: spectrum }).data as Float32Array;
+  return orthoIfft2({ dtype: 'complex64', shape: [size, size], data: spectrum }).data as Float32Array;
 }
 
 function interleave(real: Float64Array): Float32Array {

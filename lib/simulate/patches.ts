@@ -7,7 +7,7 @@ import { translate } from '../physics';
  * Patches (M, N, N) complex64 of `object` (H, W) centred on (xcoords, ycoords). Each
  * position needs floor(pos) − N/2 − 1 ≥ 0 and floor(pos) + N/2 ≤ size − 1.
  */
-export function extractPatches(object: JsTensor, xcoords: Float64Array, ycoords: Float64Array, N: number): JsTensor {
+export function cutPatches(object: JsTensor, xcoords: Float64Array, ycoords: Float64Array, N: number): JsTensor {
   const [H, W] = object.shape;
   const M = xcoords.length;
   // A window one pixel wider on each side is shifted by the fractional part, then cropped.

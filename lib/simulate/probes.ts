@@ -3,7 +3,7 @@
 import type { JsTensor } from '../native/binding';
 import { gaussianBlur } from './blur';
 import { fromAmplitudePhase } from './complexImage';
-import { fft2, ifft2 } from './fourier';
+import { orthoFft2, orthoIfft2 } from './fourier';
 
 /**
  * A Gaussian window of σ = N/(0.7·π²) thresholded at half its maximum (a disk of
@@ -46,7 +46,7 @@ export function diskProbe(N: number, options: DiskProbeOptions = {}): JsTensor {
     for (let j = 0; j < P; j += 1) if ((i - N) ** 2 + (j - N) ** 2 <= radius * radius) disk[2 * (i * P + j)] = 1;
   }
   const lambdaZ = (radius * radius) / fresnelNumber; // px²
-  const spectrum = fft2({ dtype: 'complex64', shape: [P, P], data: disk }).data;
+  const spectrum = orthoFft2({ dtype: 'complex64', shape: [P, P], data: disk }).data;
   for (let i = 0; i < P; i += 1) {
     const fy = (i < P / 2 ? i : i - P) / P;
     for (let j = 0; j < P; j += 1) {
@@ -58,7 +58,7 @@ export function diskProbe(N: number, options: DiskProbeOptions = {}): JsTensor {
       spectrum[k + 1] = re * Math.sin(phase) + im * Math.cos(phase);
     }
   }
-  const field = ifft2({ dtype: 'complex64', shape: [P, P], data: spectrum }).data;
+  const field = orthoIfft2({ dtype: 'complex64', shape: [P, P], data: spectrum }).data;
   const data = new Float32Array(2 * N * N);
   for (let i = 0; i < N; i += 1)
     data.set(field.subarray(2 * ((i + N / 2) * P + N / 2), 2 * ((i + N / 2) * P + N / 2 + N)), 2 * i * N);

@@ -1,6 +1,7 @@
 // Simulated ptychography datasets with ground truth: an object, a probe and a scan,
 // diffracted by the native far-field model and counted with Poisson noise.
 import type { PtychoDataset } from '../data/dataset';
+import { checkPatternSizeN } from '../config/schema';
 import { DatasetError } from '../data/errors';
 import type { JsTensor } from '../native/binding';
 import { diffractionAmplitude } from '../physics';
@@ -8,7 +9,7 @@ import { poisson } from '../random/poisson';
 import { Rng } from '../random/rng';
 import { grfObject } from './grf';
 import { linesObject } from './lines';
-import { extractPatches } from './patches';
+import { cutPatches } from './patches';
 import { pngObject } from './pngObject';
 import { objectSizeFor, scanPositions, type PositionSpec } from './positions';
 import { defaultProbe, diskProbe, type DiskProbeOptions } from './probes';
@@ -43,10 +44,8 @@ const CHUNK = 1024;
  * pattern of diffraction² is nphotons; with noise, diffraction = sqrt(Poisson counts).
  */
 export function simulate(options: SimulateOptions): PtychoDataset {
-  const { N, nImages } = options;
-  if (!Number.isInteger(N) || N < 32 || (N & (N - 1)) !== 0) {
-    throw new DatasetError(`N must be a power of two of at least 32, got ${N}`);
-  }
+  const { nImages } = options;
+  const N = patternSizeN(options.N);
   if (!Number.isInteger(nImages) || nImages < 1)
     throw new DatasetError(`nImages must be a positive integer, got ${nImages}`);
   const nphotons = options.nphotons ?? 1e9;
@@ -62,7 +61,7 @@ export function simulate(options: SimulateOptions): PtychoDataset {
   const scan = scanPositions(nImages, N, H, positionSpec, rng);
   const probe = makeProbe(options.probe ?? { kind: 'default' }, N);
 
-  const Y = extractPatches(object, scan.xcoords, scan.ycoords, N);
+  const Y = cutPatches(object, scan.xcoords, scan.ycoords, N);
   const amplitude = new Float32Array(nImages * N * N);
   for (let start = 0; start < nImages; start += CHUNK) {
     const count = Math.min(CHUNK, nImages - start);
@@ -99,6 +98,15 @@ export function simulate(options: SimulateOptions): PtychoDataset {
         `${options.noise === false ? 'no noise' : 'Poisson noise'}, seed ${options.seed ?? 1}`,
     ],
   };
+}
+
+/** N as the configuration schema checks it, reported as a dataset error. */
+function patternSizeN(N: number): number {
+  try {
+    return checkPatternSizeN(N, 'simulate');
+  } catch (error) {
+    throw new DatasetError((error as Error).message);
+  }
 }
 
 function makeObject(spec: ObjectSpec, size: number, rng: Rng): JsTensor {

@@ -105,26 +105,38 @@ export class Stitcher implements Disposable {
         right = Math.max(right, c);
       }
     }
-    const height = bottom - top + 1;
-    const width = right - left + 1;
-    const data = new Float32Array(height * width * 2);
-    const amplitude = new Float32Array(height * width);
-    const phase = new Float32Array(height * width);
-    for (let r = 0; r < height; r++) {
-      for (let c = 0; c < width; c++) {
-        const from = (r + top) * size + (c + left);
-        const to = r * width + c;
-        const re = object.data[2 * from];
-        const im = object.data[2 * from + 1];
-        data[2 * to] = re;
-        data[2 * to + 1] = im;
-        amplitude[to] = Math.hypot(re, im);
-        phase[to] = Math.atan2(im, re);
-      }
-    }
     const origin: [number, number] = [this.geometry.origin[0] + left, this.geometry.origin[1] + top];
-    return { object: { dtype: 'complex64', shape: [height, width], data }, amplitude, phase, height, width, origin };
+    return stitchedWindow(object.data, size, { top, left, height: bottom - top + 1, width: right - left + 1 }, origin);
   }
+}
+
+/**
+ * The window `rect` of an interleaved complex (·, gridWidth) image as a stitched
+ * object whose pixel (0, 0) sits at object coordinate `origin`.
+ */
+export function stitchedWindow(
+  grid: Float32Array | Float64Array,
+  gridWidth: number,
+  rect: { top: number; left: number; height: number; width: number },
+  origin: [number, number],
+): StitchedObject {
+  const { top, left, height, width } = rect;
+  const data = new Float32Array(height * width * 2);
+  const amplitude = new Float32Array(height * width);
+  const phase = new Float32Array(height * width);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const from = (r + top) * gridWidth + (c + left);
+      const to = r * width + c;
+      const re = grid[2 * from];
+      const im = grid[2 * from + 1];
+      data[2 * to] = re;
+      data[2 * to + 1] = im;
+      amplitude[to] = Math.hypot(re, im);
+      phase[to] = Math.atan2(im, re);
+    }
+  }
+  return { object: { dtype: 'complex64', shape: [height, width], data }, amplitude, phase, height, width, origin };
 }
 
 /** Absolute patch positions of grouped patches: group centre − p_c (model positions p = −(pos − centre)). */

@@ -2,6 +2,7 @@
 // (N=64, nfs=2, batch 16) for gridsize 1 and 2, with 1 and 2 threads, custom kernels
 // vs the same network and loss built from LibTorch ops only (grid_sample).
 'use strict';
+const { tensor } = require('./support/tensors');
 const { modelFromFields, settingsFromDefaults } = require('../../dist/lib/backends/fromFields');
 const { setThreads, capabilities } = require('../../dist/lib/capabilities');
 
@@ -10,11 +11,6 @@ const groups = 128;
 // Each figure is the best of this many runs: short runs on a shared 2-core VM are noisy.
 const repeats = 2;
 const epochs = 1;
-
-function tensor(dtype, shape, fill) {
-  const size = shape.reduce((a, b) => a * b, 1) * (dtype.startsWith('complex') ? 2 : 1);
-  return { dtype, shape, data: Float32Array.from({ length: size }, fill) };
-}
 
 async function measure(gridsize, threads, translation) {
   setThreads(threads);

@@ -10,6 +10,7 @@
 //     node scripts/bench/peer.js [--threads 2] [--with-stitch]
 // PEER_PYTHON must have the same torch version as the LibTorch the addon uses.
 'use strict';
+const { random, tensor } = require('./support/tensors');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -36,21 +37,6 @@ if (!source || !fs.existsSync(path.join(source, 'ptycho_torch'))) {
   fail('set PTYCHOPINN_SRC to a folder holding PtychoPINN’s ptycho_torch/ and ptycho/ (../shared/peer/README.md)');
 }
 if (!fs.existsSync(harness)) fail(`the peer harness is missing: ${harness}`);
-
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function tensor(dtype, shape, fill) {
-  const size = shape.reduce((a, b) => a * b, 1) * (dtype.startsWith('complex') ? 2 : 1);
-  return { dtype, shape, data: Float32Array.from({ length: size }, fill) };
-}
 
 function gaussianProbe() {
   return tensor('complex64', [N, N], (_, i) => (i % 2 ? 0 : 0.02 * Math.exp(-((((i / 2) % N) - 32) ** 2) / 200)));

@@ -1,19 +1,10 @@
 // Issue 3 benchmarks: the physics training step (custom kernels vs grid_sample) and
 // stitching 10,000 patches onto one canvas (scatter kernel vs grid_sample canvas).
 'use strict';
+const { random } = require('./support/tensors');
 const os = require('node:os');
 const { addon } = require('../../dist/lib/native');
 const { binding } = addon();
-
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function physicsStep() {
   const [N, C, B] = [64, 4, 16];

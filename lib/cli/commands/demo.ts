@@ -13,8 +13,8 @@ import type { ReportFigure } from '../../report/reportFigure';
 import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import { addOutputFlags, addRefineFlags, refineOptions, type RefineFlags } from '../configFlags';
-import type { ReconstructionMetrics } from './evaluateOutput';
-import { CliError } from '../output';
+import type { ReconstructionMetrics } from '../../metrics/groundTruth';
+import { CliError } from '../terminal';
 import {
   reconstructionTimings,
   refinementLine,
@@ -23,7 +23,7 @@ import {
   writeReconstructionOutputs,
   writeReport,
   writeTrainingOutputs,
-} from '../outputs';
+} from '../resultFiles';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { diagnose } from '../../diagnostics';
-import { printJson } from '../output';
+import { printJson } from '../terminal';
 
 export function registerDoctor(program: Command): void {
   program

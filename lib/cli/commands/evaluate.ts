@@ -5,8 +5,8 @@ import { writeFileAtomic } from '../../io/atomicWrite';
 import { toFloat64, type NumericArray } from '../../io/ndarray';
 import { readNpz } from '../../io/npz';
 import { evaluate } from '../../metrics';
-import { CliError, printJson } from '../output';
-import type { ReconstructionMetrics } from './evaluateOutput';
+import { CliError, printJson } from '../terminal';
+import type { ReconstructionMetrics } from '../../metrics/groundTruth';
 
 interface EvaluateFlags {
   reconstruction: string;

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 
 import { readForwardCase, runForwardCase, writeForwardResult } from '../../physics/forwardCase';
 import type { Weighting } from '../../native/binding';
-import { CliError } from '../output';
+import { CliError } from '../terminal';
 
 interface ForwardFlags {
   output: string;

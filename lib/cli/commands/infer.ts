@@ -18,7 +18,7 @@ import {
   refinementSummary,
   writeReconstructionOutputs,
   writeReport,
-} from '../outputs';
+} from '../resultFiles';
 import { abortOnInterrupt } from '../signals';
 
 interface InferFlags extends DatasetFlags, RefineFlags {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { capabilities } from '../../capabilities';
-import { formatBytes, printJson } from '../output';
+import { formatBytes, printJson } from '../terminal';
 
 export function registerInfo(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { readManifest } from '../../bundle/bundle';
-import { printJson } from '../output';
+import { printJson } from '../terminal';
 
 export function registerInspect(program: Command): void {
   program

@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { saveDataset } from '../../data/datasetFile';
 import { simulate, type ObjectSpec, type ProbeSpec } from '../../simulate/simulate';
 import type { PositionSpec } from '../../simulate/positions';
-import { CliError } from '../output';
+import { CliError } from '../terminal';
 
 interface SimulateFlags {
   output: string;

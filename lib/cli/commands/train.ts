@@ -14,7 +14,7 @@ import {
   datasetOptions,
   type DatasetFlags,
 } from '../configFlags';
-import { trainingSummary, writeReport, writeTrainingOutputs } from '../outputs';
+import { trainingSummary, writeReport, writeTrainingOutputs } from '../resultFiles';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
 

@@ -1,8 +1,8 @@
 // metrics.json beside a reconstruction, when the data carry a ground truth.
-import type { PtychoDataset } from '../../data/dataset';
-import { writeFileAtomic } from '../../io/atomicWrite';
-import { evaluate, type Metrics } from '../../metrics';
-import type { StitchedObject } from '../../stitch/Stitcher';
+import type { PtychoDataset } from '../data/dataset';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { evaluate, type Metrics } from './evaluate';
+import type { StitchedObject } from '../stitch/Stitcher';
 
 /** The reconstruction compared with the data's objectGuess (reference §8), when it has one. */
 export function metricsAgainstGroundTruth(

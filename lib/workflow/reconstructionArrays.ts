@@ -1,7 +1,7 @@
 // The arrays of a reconstruction NPZ, shared by `ptychopinn infer` (a file) and
 // services (a response body) so that both give the same keys, dtypes and shapes.
 import type { NpyArray } from '../io/ndarray';
-import type { Reconstruction } from '../workflow/Reconstructor';
+import type { Reconstruction } from './reconstructScan';
 
 /**
  * object complex64 (H, W), amplitude and phase float32 (H, W), origin float64 [x0, y0],

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import type { TrainingSummary } from '../bundle/bundle';
 import type { PtychoDataset } from '../data/dataset';
-import { reconstructionArrays } from '../data/reconstructionArrays';
+import { reconstructionArrays } from '../workflow/reconstructionArrays';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeNpz } from '../io/npz';
 import type { RefinementSummary } from '../refine/refineObject';
@@ -13,7 +13,7 @@ import { reportHtml } from '../report/reportHtml';
 import type { ReportFigure } from '../report/reportFigure';
 import type { RunReport } from '../report/runReport';
 import type { Reconstruction, Reconstructor } from '../workflow/Reconstructor';
-import { writeMetricsIfGroundTruth, type ReconstructionMetrics } from './commands/evaluateOutput';
+import { writeMetricsIfGroundTruth, type ReconstructionMetrics } from '../metrics/groundTruth';
 
 /** dir/model.ptpinn, dir/history.json, dir/loss.png; returns the figure, for the report. */
 export async function writeTrainingOutputs(
