@@ -9,6 +9,8 @@ import { loadDataset, saveDataset } from '../lib/data/datasetFile';
 import type { DatasetOptions } from '../lib/data/contract';
 import type { NpyArray } from '../lib/io/ndarray';
 import { writeNpz } from '../lib/io/npz';
+import { farField } from '../lib/physics';
+import { rng } from './helpers/oracle';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-contract-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -250,6 +252,29 @@ describe('detector crop, binning and bad pixels', () => {
     const sum = c(2, 42, 50) + c(2, 42, 51) + c(2, 43, 50) + c(2, 43, 51);
     expect(at(2, 5, 9)).toBe(Math.fround(Math.sqrt(sum)));
     expect(ds.badPixels![16 * 32 + 16]).toBe(1);
+  });
+
+  it("moves a probe stored at the frames' size to the cropped grid: its far field cropped like the frames", async () => {
+    const random = rng(9);
+    const probe = new Float32Array(2 * D * D).map(() => random() - 0.5);
+    const arrays = { ...validArrays(), ...detector(), probeGuess: { dtype: 'complex64', shape: [D, D], data: probe } };
+    const cropped = await load(arrays as Record<string, NpyArray>, { inputKind: 'counts', cropTo: 32 });
+    // Cropping 128 → 32 keeps the detector pixel: the object pixel grows 4 times.
+    expect(Array.from(cropped.xcoords)).toEqual([20 / 4, 30.5 / 4, 40 / 4]);
+    expect(cropped.notes.join('\n')).toMatch(/positions divided by 4[\s\S]*probeGuess': resampled from 128×128/);
+    const wanted = farField({ dtype: 'complex64', shape: [D, D], data: probe });
+    const got = farField(cropped.probeGuess);
+    let worst = 0;
+    for (let r = 0; r < 32; r++) {
+      for (let c = 0; c < 2 * 32; c++) {
+        worst = Math.max(worst, Math.abs(got.data[r * 64 + c] - wanted.data[(r + 48) * 2 * D + 2 * 48 + c]));
+      }
+    }
+    expect(worst).toBeLessThan(1e-5);
+    // Binning keeps the object pixel: positions stay, the probe is cut to the narrower field of view.
+    const binned = await load(arrays as Record<string, NpyArray>, { inputKind: 'counts', cropTo: 128, bin: 4 });
+    expect(Array.from(binned.xcoords)).toEqual([20, 30.5, 40]);
+    expect(binned.probeGuess.data[0]).toBe(probe[2 * (48 * D + 48)]);
   });
 
   it('a mask given as an option replaces the file mask; a mask of the wrong shape is refused', async () => {

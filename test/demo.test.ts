@@ -65,7 +65,7 @@ describe('ptychopinn demo', () => {
     expect(result).toMatchObject({ type: 'result', mode: 'pretrained', patterns: 256 });
     expect(result.ssim.amplitude).toBeGreaterThan(PRETRAINED_AMPLITUDE_SSIM);
     expect(result.networkSsim.amplitude).toBeGreaterThan(NETWORK_AMPLITUDE_SSIM);
-    expect(result.refinement).toMatchObject({ iterations: 20, probeRefined: false, aborted: false });
+    expect(result.refinement).toMatchObject({ iterations: 50, probeRefined: true, aborted: false });
     const files = ['data.npz', 'reconstruction.npz', 'amplitude.png', 'phase.png', 'metrics.json', 'comparison.png'];
     for (const file of [...files, 'report.html']) {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);

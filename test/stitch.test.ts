@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import type { JsTensor } from '../lib/native/binding';
+import { coveringCrop } from '../lib/stitch/coveringCrop';
 import { patchPositions, Stitcher, stitchGeometry } from '../lib/stitch/Stitcher';
+import { rng } from './helpers/oracle';
 
 const N = 16;
 const crop = 8;
@@ -124,5 +126,53 @@ describe('stitching (reference §7)', () => {
     }
     expect(sx / total).toBeCloseTo(50 - 0.5, 6); // crop pixels span pos − crop/2 … pos + crop/2 − 1
     expect(sy / total).toBeCloseTo(50 - 0.5, 6);
+  });
+});
+
+describe('the crop a scan needs (coveringCrop)', () => {
+  /** A jittered raster of side × side positions `step` apart. */
+  function raster(side: number, step: number, jitter = 0): Float64Array {
+    const random = rng(5);
+    const out = new Float64Array(2 * side * side);
+    for (let i = 0; i < side * side; i++) {
+      out[2 * i] = 100 + (i % side) * step + jitter * (random() - 0.5);
+      out[2 * i + 1] = 100 + Math.floor(i / side) * step + jitter * (random() - 0.5);
+    }
+    return out;
+  }
+
+  it("is within PtychoPINN's 20 px for a raster of step 8", () => {
+    expect(coveringCrop(raster(10, 8))).toBeLessThanOrEqual(20);
+  });
+
+  it('grows with a sparse, jittered scan until its stitched object has no hole inside the scan', () => {
+    const positions = raster(6, 14, 6);
+    const needed = coveringCrop(positions);
+    expect(needed).toBeGreaterThan(14);
+    expect(needed % 2).toBe(0);
+    const patchSide = needed + 2;
+    const ones = (count: number): JsTensor => ({
+      dtype: 'complex64',
+      shape: [count, patchSide, patchSide],
+      data: new Float32Array(2 * count * patchSide * patchSide).map((_, k) => (k % 2 ? 0 : 1)),
+    });
+    const stitched = (crop: number) => {
+      using stitcher = new Stitcher(positions, crop);
+      stitcher.add(ones(positions.length / 2), positions);
+      return stitcher.finish();
+    };
+    // Pixels between the outermost rows and columns of the scan, well inside its hull.
+    const holes = (s: ReturnType<typeof stitched>) => {
+      let count = 0;
+      for (let y = 110; y < 160; y++) {
+        for (let x = 110; x < 160; x++) {
+          const [r, c] = pixelOf(s.origin, x, y);
+          if (s.amplitude[Math.round(r) * s.width + Math.round(c)] < 0.5) count += 1;
+        }
+      }
+      return count;
+    };
+    expect(holes(stitched(needed))).toBe(0);
+    expect(holes(stitched(8))).toBeGreaterThan(0);
   });
 });

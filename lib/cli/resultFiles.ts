@@ -82,6 +82,19 @@ export function refinementSummary(summary: RefinementSummary): Omit<RefinementSu
   return rest;
 }
 
+/** Above this fraction of the object at the sigmoid's ceiling, a run says so. */
+const SATURATION_WARNING = 0.05;
+
+/** What to tell the user when the network's amplitude sits at its ceiling; undefined when it does not. */
+export function saturationWarning(saturatedFraction: number): string | undefined {
+  if (saturatedFraction <= SATURATION_WARNING) return undefined;
+  return (
+    `warning: the network's amplitude is at its sigmoid ceiling over ${(100 * saturatedFraction).toFixed(0)} % of ` +
+    `the object: the model's intensity scale does not fit these data (a model trained on other data, or too few ` +
+    `epochs); physics refinement corrects the image (--refine-iterations), retraining on such data corrects the network`
+  );
+}
+
 export function refinementLine(summary: RefinementSummary): string {
   return (
     `physics refinement: ${summary.iterations} passes in ${summary.seconds.toFixed(2)} s, ` +

@@ -100,9 +100,14 @@ export const DEFAULT_CONFIG: Readonly<ReconstructorConfig> = Object.freeze({
   validation_fraction: 0.05,
   early_stopping_patience: 0,
   stitch_crop: 20,
-  // 20 passes reach the Poisson noise floor on the simulated demo scans (README, "Physics refinement").
-  refine_iterations: 20,
-  refine_probe: false,
+  // Measured (README, "Physics refinement"): 20 passes reach the Poisson noise floor
+  // on the simulated demo scans; real scans keep improving to ~100 (tike's Siemens
+  // star: R-factor 0.17 after 20, 0.12 after 50, 0.11 after 100).
+  refine_iterations: 50,
+  // A measured probe is only approximately known: refining it took the Siemens star's
+  // R-factor from 0.28 to 0.12; with a simulation's exact probe it costs little
+  // (amplitude SSIM 0.9998 → 0.9985 on the demo).
+  refine_probe: true,
   seed: 0,
   device: 'auto',
 });

@@ -11,8 +11,10 @@ import {
 import type { NpzContents } from '../io/npz';
 import { checkScanExtent, complexImage, finite, flags, positions, sameLength } from './arrays';
 import type { PtychoDataset } from './dataset';
+import { objectPixelGrowth, probeForFrames, type FrameChange } from './detectorGeometry';
 import { readDiffraction, type DiffractionOptions } from './diffraction';
 import { DatasetError } from './errors';
+import { fromTikeLayout, isTikeLayout, TIKE_KEYS } from './tikeLayout';
 
 export interface DatasetOptions extends DiffractionOptions {
   /** Mean photons per pattern; overrides the file's `nphotons` and the value measured from counts. */
@@ -35,6 +37,7 @@ export const DATASET_KEYS = [
   'scan_index',
   'bad_pixels',
   'nphotons',
+  ...TIKE_KEYS,
 ] as const;
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -82,12 +85,15 @@ function numeric(array: NpyArray, where: string): NumericArray {
   return array;
 }
 
-export function datasetFromArrays(contents: NpzContents, options: DatasetOptions = {}): PtychoDataset {
+export function datasetFromArrays(stored: NpzContents, options: DatasetOptions = {}): PtychoDataset {
+  const tike = isTikeLayout(stored) ? fromTikeLayout(stored) : undefined;
+  const contents = tike?.contents ?? stored;
+  if (tike) options = { inputKind: 'counts', ...options };
   const keys = new Keys(contents);
-  const notes = contents.skipped.map((member) => member.note);
+  const notes = [...contents.skipped.map((member) => member.note), ...(tike?.notes ?? [])];
 
-  const xcoords = positions(keys.required('xcoords'), keys.where('xcoords'));
-  const ycoords = positions(keys.required('ycoords'), keys.where('ycoords'));
+  let xcoords = positions(keys.required('xcoords'), keys.where('xcoords'));
+  let ycoords = positions(keys.required('ycoords'), keys.where('ycoords'));
   if (xcoords.length !== ycoords.length) {
     throw new DatasetError(
       `${contents.file}: xcoords has ${xcoords.length} positions but ycoords has ${ycoords.length}; they must match`,
@@ -116,10 +122,18 @@ export function datasetFromArrays(contents: NpzContents, options: DatasetOptions
   );
   notes.push(...diffraction.notes);
   const N = diffraction.amplitude.shape[1];
+  const { frames } = diffraction;
+  const growth = objectPixelGrowth(frames);
+  const coarser = (coords: Float64Array) => (growth === 1 ? coords : coords.map((c) => c / growth));
+  xcoords = coarser(xcoords);
+  ycoords = coarser(ycoords);
+  if (growth !== 1) {
+    notes.push(`${contents.file}: positions divided by ${growth}, the object pixel of the cropped frames`);
+  }
 
   const dataset: PtychoDataset = {
     diffraction: diffraction.amplitude,
-    probeGuess: complexImage(keys.required('probeGuess'), keys.where('probeGuess'), [N, N]),
+    probeGuess: readProbe(keys, frames, N, notes),
     xcoords,
     ycoords,
     badPixels: diffraction.badPixels,
@@ -130,10 +144,14 @@ export function datasetFromArrays(contents: NpzContents, options: DatasetOptions
     ['ycoords_start', 'ycoordsStart'],
   ] as const) {
     const array = keys.optional(key);
-    if (array) dataset[field] = sameLength(positions(array, keys.where(key)), M, keys.where(key));
+    if (array) dataset[field] = coarser(sameLength(positions(array, keys.where(key)), M, keys.where(key)));
   }
   const object = keys.optional('objectGuess');
-  if (object) dataset.objectGuess = complexImage(object, keys.where('objectGuess'), undefined, N);
+  if (object && growth !== 1) {
+    notes.push(`${keys.where('objectGuess')}: dropped (the cropped frames image a coarser object grid)`);
+  } else if (object) {
+    dataset.objectGuess = complexImage(object, keys.where('objectGuess'), undefined, N);
+  }
   checkScanExtent(
     { x: xcoords, y: ycoords, where: `${contents.file}: xcoords/ycoords` },
     N,
@@ -156,6 +174,20 @@ export function datasetFromArrays(contents: NpzContents, options: DatasetOptions
   if (scanIndex) dataset.scanIndex = integers(scanIndex, M, keys.where('scan_index'));
   dataset.nphotons = photons(options.nphotons, keys.optional('nphotons'), diffraction.measuredPhotons, keys);
   return dataset;
+}
+
+/**
+ * The probe on the reconstruction grid: as stored when it has the patterns' size,
+ * converted when it has the stored frames' size and those were cropped or binned.
+ */
+function readProbe(keys: Keys, frames: FrameChange, N: number, notes: string[]): PtychoDataset['probeGuess'] {
+  const stored = keys.required('probeGuess');
+  const changed = frames.cropTo !== frames.side || frames.bin > 1;
+  if (!changed || stored.shape[0] !== frames.side || stored.shape[1] !== frames.side) {
+    return complexImage(stored, keys.where('probeGuess'), [N, N]);
+  }
+  notes.push(`${keys.where('probeGuess')}: resampled from ${frames.side}×${frames.side} to the ${N}×${N} patterns`);
+  return probeForFrames(complexImage(stored, keys.where('probeGuess'), [frames.side, frames.side]), frames);
 }
 
 function optionalMask(array: NumericArray | undefined, where: string) {

@@ -22,6 +22,8 @@ export interface Diffraction {
   badPixels?: Uint8Array;
   /** Mean Σ counts per pattern, when the input is counts. */
   measuredPhotons?: number;
+  /** The detector frames as stored (side) and what was done to them. */
+  frames: { side: number; cropTo: number; bin: number };
   notes: string[];
 }
 
@@ -107,7 +109,13 @@ export function readDiffraction(
     }
   }
   const amplitude: JsTensor = { dtype: 'float32', shape: [layout.M, N, N], data: out };
-  return { amplitude, badPixels, measuredPhotons: kind === 'counts' ? meanPhotons(out, N) : undefined, notes };
+  return {
+    amplitude,
+    badPixels,
+    measuredPhotons: kind === 'counts' ? meanPhotons(out, N) : undefined,
+    frames: { side: Math.min(layout.H, layout.W), cropTo, bin },
+    notes,
+  };
 }
 
 function frameLayout(

@@ -4,6 +4,7 @@
 // probe) as the free variables. It uses nothing but the measurement, so it applies
 // to any scan, simulated or real; what it changed is reported as the R-factor
 // Σ| |F| − A | / Σ A before and after.
+import { DEFAULT_CONFIG } from '../config/schema';
 import { goodPixelMask, patternCount, patternSize, type PtychoDataset } from '../data/dataset';
 import { addon } from '../native';
 import type { JsTensor, NativeRefineOptions, RefineIteration } from '../native/binding';
@@ -32,9 +33,6 @@ export interface RefinedObject {
   probe: JsTensor;
   summary: RefinementSummary;
 }
-
-/** Passes over the scan by default: measured on simulated lines (README, "Physics refinement"). */
-export const DEFAULT_REFINE_ITERATIONS = 20;
 
 /**
  * Patterns per Adam step: 64, but at least 8 steps per pass, since convergence goes
@@ -73,7 +71,12 @@ export async function refineObject(
       corners: { dtype: 'float64', shape: [M, 2], data: corners },
       mask: goodPixelMask(data),
     },
-    { iterations: DEFAULT_REFINE_ITERATIONS, batchSize: defaultRefineBatchSize(M), ...nativeOptions },
+    {
+      iterations: DEFAULT_CONFIG.refine_iterations,
+      refineProbe: DEFAULT_CONFIG.refine_probe,
+      batchSize: defaultRefineBatchSize(M),
+      ...nativeOptions,
+    },
     onIteration,
   );
   const abort = () => job.abort();
@@ -92,7 +95,7 @@ export async function refineObject(
       iterations: result.history.length,
       initialRFactor: result.initialRFactor,
       finalRFactor: result.finalRFactor,
-      probeRefined: nativeOptions.refineProbe === true,
+      probeRefined: nativeOptions.refineProbe ?? DEFAULT_CONFIG.refine_probe,
       aborted: result.aborted,
       seconds: (performance.now() - started) / 1000,
       history: result.history,

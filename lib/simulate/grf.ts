@@ -5,7 +5,7 @@
 import type { JsTensor } from '../native/binding';
 import type { Rng } from '../random/rng';
 import { fromAmplitudePhase, rescaleUnit } from './complexImage';
-import { orthoFft2 } from './fourier';
+import { orthoFft2 } from '../physics/fourier';
 
 export function grfObject(size: number, rng: Rng, beta = 3): JsTensor {
   if (size % 2 !== 0) throw new RangeError(`grf object size must be even, got ${size}`);

@@ -6,7 +6,7 @@
 import type { JsTensor } from '../native/binding';
 import type { Rng } from '../random/rng';
 import { fromAmplitudePhase } from './complexImage';
-import { orthoFft2, orthoIfft2 } from './fourier';
+import { orthoFft2, orthoIfft2 } from '../physics/fourier';
 
 /** PtychoPINN draws 400 lines on a 784-pixel canvas; the same density at any size. */
 const LINES_PER_PIXEL2 = 400 / (784 * 784);

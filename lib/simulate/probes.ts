@@ -3,7 +3,7 @@
 import type { JsTensor } from '../native/binding';
 import { gaussianBlur } from './blur';
 import { fromAmplitudePhase } from './complexImage';
-import { orthoFft2, orthoIfft2 } from './fourier';
+import { orthoFft2, orthoIfft2 } from '../physics/fourier';
 
 /**
  * A Gaussian window of σ = N/(0.7·π²) thresholded at half its maximum (a disk of

@@ -5,6 +5,7 @@ import type { EngineModel } from '../backends/engine';
 import type { ReconstructorConfig } from '../config/schema';
 import { patternSize, type PtychoDataset } from '../data/dataset';
 import { refineObject, type RefineOptions, type RefinementSummary } from '../refine/refineObject';
+import { coveringCrop } from '../stitch/coveringCrop';
 import { patchPositions, Stitcher, type StitchedObject } from '../stitch/Stitcher';
 import { checkPatternSize, gatherAmplitudes, prepareGroups } from './prepare';
 
@@ -13,7 +14,11 @@ export interface ReconstructOptions {
   /** Groups predicted and stitched per chunk: memory is the canvas plus one chunk. */
   chunkGroups?: number;
   batchSize?: number;
-  /** Central crop of each patch that is stitched; default: the configuration's stitch_crop. */
+  /**
+   * Central crop of each patch that is stitched; default: the configuration's
+   * stitch_crop, or more where the scan's positions are too far apart for it to cover
+   * them without holes.
+   */
   stitchCrop?: number;
   /**
    * Physics refinement of the stitched object against the scan's patterns; default:
@@ -29,6 +34,13 @@ export interface Reconstruction extends StitchedObject {
   /** The network's stitched object when it was refined (the result is then the refined one). */
   network?: StitchedObject;
   refinement?: RefinementSummary;
+  /** The central crop of each patch that was stitched. */
+  stitchCrop: number;
+  /**
+   * Fraction of the network's stitched amplitude at the sigmoid's ceiling (≥ 0.98):
+   * much of it means the model's intensity scale does not fit these data.
+   */
+  saturatedFraction: number;
   timings: {
     inferSeconds: number;
     stitchSeconds: number;
@@ -55,11 +67,12 @@ export async function reconstructScan(
   const N = patternSize(data);
   const absolute = patchPositions(groups.centres, groups.relativePositions, C);
   const chunk = options.chunkGroups ?? 1024;
+  const stitchCrop = options.stitchCrop ?? Math.min(N, Math.max(config.stitch_crop, coveringCrop(absolute)));
   let inferMs = 0;
   let stitchMs = 0;
   let stitched: StitchedObject;
   {
-    using stitcher = new Stitcher(absolute, options.stitchCrop ?? config.stitch_crop);
+    using stitcher = new Stitcher(absolute, stitchCrop);
     for (let first = 0; first < groups.count; first += chunk) {
       options.signal?.throwIfAborted();
       const count = Math.min(chunk, groups.count - first);
@@ -94,6 +107,8 @@ export async function reconstructScan(
     positions,
     backend: config.backend,
     ...(refined ? { network: stitched, refinement: refined.summary } : {}),
+    stitchCrop,
+    saturatedFraction: config.amp_activation === 'sigmoid' ? fractionAtCeiling(stitched.amplitude) : 0,
     timings: {
       inferSeconds: inferMs / 1000,
       stitchSeconds: stitchMs / 1000,
@@ -104,6 +119,15 @@ export async function reconstructScan(
       patternsPerSecond: data.xcoords.length / totalSeconds,
     },
   };
+}
+
+/** The sigmoid head's ceiling, less a margin: amplitudes above it are saturated. */
+const SIGMOID_CEILING = 0.98;
+
+function fractionAtCeiling(amplitude: Float32Array): number {
+  let saturated = 0;
+  for (const value of amplitude) if (value >= SIGMOID_CEILING) saturated += 1;
+  return amplitude.length ? saturated / amplitude.length : 0;
 }
 
 function resolveRefine(

@@ -16,6 +16,7 @@ import {
   reconstructionTimings,
   refinementLine,
   refinementSummary,
+  saturationWarning,
   writeReconstructionOutputs,
   writeReport,
 } from '../resultFiles';
@@ -76,9 +77,13 @@ export function registerInfer(program: Command): void {
         origin: result.origin,
         backend: result.backend,
         timings: result.timings,
+        stitchCrop: result.stitchCrop,
+        saturatedFraction: result.saturatedFraction,
         ...(result.refinement ? { refinement: refinementSummary(result.refinement) } : {}),
         ...(metrics ? { metrics } : {}),
       };
+      const saturation = saturationWarning(result.saturatedFraction);
+      if (saturation && !flags.quiet) process.stderr.write(`${saturation}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else if (!flags.quiet) {
         process.stdout.write(

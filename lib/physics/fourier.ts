@@ -1,7 +1,7 @@
 // Forward and inverse 2-D FFTs (ortho) on top of the native far-field operator
 // fftshift(fft2(·, 'ortho')), so that the simulator needs no FFT of its own.
 import type { JsTensor } from '../native/binding';
-import { farField } from '../physics';
+import { farField } from './farField';
 
 /** fft2(x, 'ortho') of a complex64 (…, H, W) tensor with even H and W. */
 export function orthoFft2(x: JsTensor): JsTensor {
