@@ -177,7 +177,10 @@ export interface NativeModelInfo {
 export interface NativeModel {
   train(data: NativeTrainData, options: NativeTrainOptions, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;
   abortTraining(): void;
-  /** Object patches (M, C_out, N, N) complex64 for normalised amplitudes (M, C, N, N). */
+  /**
+   * Object patches (M, C_out, N, N) complex64 for normalised amplitudes (M, C, N, N),
+   * read in place (not copied): leave the array unchanged until the promise settles.
+   */
   infer(amplitudes: JsTensor, options?: { batchSize?: number }): Promise<JsTensor>;
   stateDict(): StateDict;
   loadStateDict(state: StateDict): void;

@@ -73,20 +73,37 @@ export async function reconstructScan(
   let stitched: StitchedObject;
   {
     using stitcher = new Stitcher(absolute, stitchCrop);
-    for (let first = 0; first < groups.count; first += chunk) {
+    // A pipeline: while the native workers infer one chunk, the next is gathered and
+    // the last is stitched here, so preparing data never leaves the workers idle.
+    const infer = (first: number) => {
       options.signal?.throwIfAborted();
       const count = Math.min(chunk, groups.count - first);
-      let t = performance.now();
-      const patches = await model.infer(gatherAmplitudes(data, prepared, first, count), {
+      const started = performance.now();
+      const patches = model.infer(gatherAmplitudes(data, prepared, first, count), {
         batchSize: options.batchSize ?? DEFAULT_INFER_BATCH,
       });
-      inferMs += performance.now() - t;
-      t = performance.now();
-      stitcher.add(
-        { dtype: 'complex64', shape: [count * C, N, N], data: patches.data },
-        absolute.subarray(first * C * 2, (first + count) * C * 2),
-      );
-      stitchMs += performance.now() - t;
+      return { first, count, started, patches };
+    };
+    let running = infer(0);
+    try {
+      for (;;) {
+        const { first, count, started, patches } = running;
+        const predicted = await patches;
+        inferMs += performance.now() - started;
+        const done = first + count >= groups.count;
+        if (!done) running = infer(first + count);
+        const t = performance.now();
+        stitcher.add(
+          { dtype: 'complex64', shape: [count * C, N, N], data: predicted.data },
+          absolute.subarray(first * C * 2, (first + count) * C * 2),
+        );
+        stitchMs += performance.now() - t;
+        if (done) break;
+      }
+    } catch (error) {
+      // The chunk still in flight is abandoned; its outcome no longer matters.
+      running.patches.catch(() => undefined);
+      throw error;
     }
     const t = performance.now();
     stitched = stitcher.finish();

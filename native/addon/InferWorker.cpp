@@ -9,9 +9,10 @@
 namespace ptychopinn::addon {
 
 InferWorker::InferWorker(Napi::Env env, std::shared_ptr<model::ModelState> state, torch::Tensor amplitudes,
-                         int64_t batchSize)
+                         Napi::ObjectReference keepAlive, int64_t batchSize)
     : Napi::AsyncWorker(env, "ptychopinn:infer"),
       state_(std::move(state)),
+      keepAlive_(std::move(keepAlive)),
       amplitudes_(std::move(amplitudes)),
       batchSize_(batchSize),
       deferred_(Napi::Promise::Deferred::New(env)) {}

@@ -11,8 +11,9 @@ namespace ptychopinn::addon {
 
 class InferWorker : public Napi::AsyncWorker {
  public:
-  // amplitudes: (M, C, N, N) normalised, already copied off the JS heap.
-  InferWorker(Napi::Env env, std::shared_ptr<model::ModelState> state, torch::Tensor amplitudes, int64_t batchSize);
+  // amplitudes: (M, C, N, N) normalised, a view of the JS array that `keepAlive` holds.
+  InferWorker(Napi::Env env, std::shared_ptr<model::ModelState> state, torch::Tensor amplitudes,
+              Napi::ObjectReference keepAlive, int64_t batchSize);
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
@@ -22,6 +23,7 @@ class InferWorker : public Napi::AsyncWorker {
 
  private:
   std::shared_ptr<model::ModelState> state_;
+  Napi::ObjectReference keepAlive_;  // declared before the view into it, so destroyed after it
   torch::Tensor amplitudes_;
   int64_t batchSize_;
   torch::Tensor patches_;

@@ -102,10 +102,12 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
     auto env = info.Env();
     return guarded(env, [&]() -> Napi::Value {
       live();
-      auto amplitudes = readAmplitudes(info[0], "amplitudes");
+      // Read in place, not copied: the worker holds the array until it is done.
+      Napi::ObjectReference keepAlive;
+      auto amplitudes = checkedAmplitudes(borrowTensorFromJs(info[0], "amplitudes", keepAlive), "amplitudes");
       auto batchSize = intOption(optionsArg(info, 1), "batchSize", 64);
       if (batchSize < 1) throw ArgumentError("batchSize: must be >= 1");
-      auto* worker = new InferWorker(env, state_, amplitudes, batchSize);
+      auto* worker = new InferWorker(env, state_, amplitudes, std::move(keepAlive), batchSize);
       auto promise = worker->Promise();
       worker->Queue();
       return promise;
@@ -181,8 +183,11 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   }
 
   torch::Tensor readAmplitudes(const Napi::Value& value, const std::string& name) const {
+    return checkedAmplitudes(tensorFromJs(value, name), name);
+  }
+
+  torch::Tensor checkedAmplitudes(const torch::Tensor& amplitudes, const std::string& name) const {
     const auto& config = state_->module->config();
-    auto amplitudes = tensorFromJs(value, name);
     requireReal(amplitudes, name);
     requireShape(amplitudes, name, {-1, config.channels(), config.N, config.N});
     return amplitudes.to(torch::kFloat32);
