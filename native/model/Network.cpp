@@ -129,7 +129,12 @@ NetworkImpl::NetworkImpl(const ModelConfig& config) {
 
 torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
   auto features = encoder_->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
-  return torch::polar(amplitude_->forward(features), phase_->forward(features));
+  auto amplitude = amplitude_->forward(features), phase = phase_->forward(features);
+  // amp·e^{i·phase} written out: torch::polar's backward takes the gradient of the
+  // magnitude as Re(conj(g)·sgn(z)), which flips its sign where the magnitude is
+  // negative, as the swish of the outer branch can be (checked against finite
+  // differences and the TensorFlow engine's gradients).
+  return torch::complex(amplitude * torch::cos(phase), amplitude * torch::sin(phase));
 }
 
 void initializeKeras(torch::nn::Module& module, at::Generator& generator) {
