@@ -4,50 +4,9 @@
 
 #include <regex>
 
-#include "addon/Args.h"
 #include "addon/Guard.h"
 
 namespace ptychopinn::addon {
-
-model::ModelConfig modelConfigFromJs(const Napi::Object& o) {
-  const CompleteObject fields(o, "model config");
-  model::ModelConfig c;
-  c.N = fields.integer("N");
-  c.gridsize = fields.integer("gridsize");
-  c.nFiltersScale = fields.integer("nFiltersScale");
-  c.objectBig = fields.boolean("objectBig");
-  c.probeBig = fields.boolean("probeBig");
-  c.padObject = fields.boolean("padObject");
-  c.ampActivation = model::parseActivation(fields.string("ampActivation"));
-  c.intensityScaleTrainable = fields.boolean("intensityScaleTrainable");
-  c.probeTrainable = fields.boolean("probeTrainable");
-  c.intensityScale = fields.number("intensityScale");
-  c.nllWeight = fields.number("nllWeight");
-  c.maeWeight = fields.number("maeWeight");
-  c.trainingPatchWeighting = physics::parseWeighting(fields.string("trainingPatchWeighting"));
-  c.paddedSize = fields.integer("paddedSize");
-  c.seed = static_cast<uint64_t>(fields.integer("seed"));
-  c.translation = physics::parseTranslation(fields.string("translation"));
-  model::checkInvariants(c);
-  return c;
-}
-
-training::TrainOptions trainOptionsFromJs(const Napi::Object& o) {
-  const CompleteObject fields(o, "training settings");
-  training::TrainOptions t;
-  t.epochs = fields.integer("epochs");
-  t.batchSize = fields.integer("batchSize");
-  t.learningRate = fields.number("learningRate");
-  t.validationFraction = fields.number("validationFraction");
-  t.plateauPatience = fields.integer("plateauPatience");
-  t.plateauFactor = fields.number("plateauFactor");
-  t.minLearningRate = fields.number("minLearningRate");
-  t.earlyStoppingPatience = fields.integer("earlyStoppingPatience");
-  t.checkpointEvery = fields.integer("checkpointEvery");
-  t.seed = static_cast<uint64_t>(fields.integer("seed"));
-  training::checkInvariants(t);
-  return t;
-}
 
 ResolvedDevice resolveDevice(const std::string& name) {
   if (name == "cpu") return {torch::kCPU, false};

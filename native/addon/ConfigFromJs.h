@@ -1,15 +1,12 @@
-// Parses the JS-side configuration objects into plain structs on the JS thread.
+// Parses the JS-side configuration objects into plain structs on the JS thread; the
+// device is LibTorch's own.
 #pragma once
 #include <napi.h>
 #include <torch/types.h>
 
-#include "model/ModelConfig.h"
-#include "training/Trainer.h"
+#include "addon/SettingsFromJs.h"
 
 namespace ptychopinn::addon {
-
-model::ModelConfig modelConfigFromJs(const Napi::Object& object);
-training::TrainOptions trainOptionsFromJs(const Napi::Object& object);
 
 struct ResolvedDevice {
   torch::Device device;

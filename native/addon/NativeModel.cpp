@@ -24,6 +24,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
         {InstanceMethod<&NativeModel::Train>("train"), InstanceMethod<&NativeModel::AbortTraining>("abortTraining"),
          InstanceMethod<&NativeModel::Infer>("infer"), InstanceMethod<&NativeModel::StateDict>("stateDict"),
          InstanceMethod<&NativeModel::LoadStateDict>("loadStateDict"), InstanceMethod<&NativeModel::Dispose>("dispose"),
+         InstanceMethod<&NativeModel::LossAndGradients>("lossAndGradients"),
          InstanceAccessor<&NativeModel::Info>("info")});
   }
 
@@ -155,6 +156,43 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
       for (auto& item : targets) item.value().copy_(incoming[item.key()]);
       for (auto& item : buffers) item.value().copy_(incoming[item.key()]);
       return env.Undefined();
+    });
+  }
+
+  // Diagnostic entry point (tests compare engines with it): the objective of one
+  // batch and the gradient of every trainable parameter, without an optimiser step.
+  // lossAndGradients({amplitudes, positions, mask?}) -> {loss, nll, mae, gradients}
+  Napi::Value LossAndGradients(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    return guarded(env, [&]() -> Napi::Value {
+      auto& state = live();
+      if (state.training) throw std::runtime_error("lossAndGradients(): the model is training");
+      if (!info[0].IsObject()) throw ArgumentError("batch: expected {amplitudes, positions, mask?}");
+      auto batch = info[0].As<Napi::Object>();
+      auto amplitudes = readAmplitudes(batch.Get("amplitudes"), "amplitudes");
+      auto positions = readPositions(batch.Get("positions"), "positions", amplitudes.size(0));
+      torch::Tensor mask;
+      if (!batch.Get("mask").IsUndefined()) {
+        mask = tensorFromJs(batch.Get("mask"), "mask");
+        requireShape(mask, "mask", {state.module->config().N, state.module->config().N});
+      }
+      std::unique_lock<std::shared_mutex> writing(state.weightsLock);
+      auto& module = state.module;
+      module->zero_grad();
+      auto parts = module->objective(amplitudes.to(state.device), positions.to(state.device),
+                                     mask.defined() ? mask.to(state.device) : mask);
+      parts.total.backward();
+      training::StateDict gradients;
+      for (const auto& item : module->named_parameters(true)) {
+        if (item.value().grad().defined()) gradients[item.key()] = item.value().grad().to(torch::kCPU).clone();
+      }
+      module->zero_grad();
+      auto out = Napi::Object::New(env);
+      out.Set("loss", parts.total.item<double>());
+      out.Set("nll", parts.nll.item<double>());
+      out.Set("mae", parts.mae.item<double>());
+      out.Set("gradients", stateDictToJs(env, gradients));
+      return out;
     });
   }
 

@@ -9,6 +9,7 @@
 #include "addon/Guard.h"
 #include "addon/JsTensor.h"
 #include "addon/Registry.h"
+#include "addon/SettingsFromJs.h"
 #include "physics/ForwardModel.h"
 #include "physics/GridSampleOps.h"
 #include "physics/Losses.h"
@@ -19,7 +20,6 @@
 namespace ptychopinn::addon {
 namespace {
 
-using physics::ForwardOptions;
 using physics::Translation;
 
 // An op with its primal input separated from the rest, so the same reader serves
@@ -28,15 +28,6 @@ struct OpCall {
   torch::Tensor primal;
   std::function<torch::Tensor(const torch::Tensor&)> apply;
 };
-
-ForwardOptions readForwardOptions(const Napi::Object& o) {
-  ForwardOptions options;
-  options.objectBig = boolOption(o, "objectBig", false);
-  options.weighting = physics::parseWeighting(stringOption(o, "weighting", "central_mask"));
-  options.paddedSize = intOption(o, "paddedSize", 0);
-  options.translation = physics::parseTranslation(stringOption(o, "translation", "kernels"));
-  return options;
-}
 
 torch::Tensor readPositions(const Napi::Value& v, const std::string& name, int64_t B, int64_t C) {
   auto positions = tensorFromJs(v, name);
@@ -72,7 +63,7 @@ OpCall translateCall(const Napi::CallbackInfo& info, size_t first) {
   expected.push_back(2);
   requireShape(offsets, "offsets", expected);
   requireFinite(offsets, "offsets");
-  auto options = readForwardOptions(optionsArg(info, first + 2));
+  auto options = forwardOptionsFromJs(optionsArg(info, first + 2));
   const int64_t H = img.size(-2), W = img.size(-1);
   auto flatOffsets = offsets.to(torch::kFloat64).reshape({-1, 2});
   auto shape = img.sizes().vec();
@@ -88,7 +79,7 @@ OpCall translateCall(const Napi::CallbackInfo& info, size_t first) {
 OpCall mergeCall(const Napi::CallbackInfo& info, size_t first) {
   auto [patches, probe] = readPatchesAndProbe(info, first);
   auto positions = readPositions(info[first + 1], "positions", patches.size(0), patches.size(1));
-  auto options = readForwardOptions(optionsArg(info, first + 3));
+  auto options = forwardOptionsFromJs(optionsArg(info, first + 3));
   return {patches, [=](const torch::Tensor& x) { return physics::mergePatches(x, positions, probe, options); }};
 }
 
@@ -101,7 +92,7 @@ OpCall extractCall(const Napi::CallbackInfo& info, size_t first) {
     throw ArgumentError("patchSize: " + std::to_string(N) + " must be between 1 and the merged size " +
                         std::to_string(merged.size(-1)));
   }
-  auto options = readForwardOptions(optionsArg(info, first + 3));
+  auto options = forwardOptionsFromJs(optionsArg(info, first + 3));
   return {merged, [=](const torch::Tensor& x) { return physics::extractPatches(x, positions, N, options); }};
 }
 
@@ -110,7 +101,7 @@ OpCall forwardCall(const Napi::CallbackInfo& info, size_t first) {
   auto positions = readPositions(info[first + 1], "positions", patches.size(0), patches.size(1));
   const double scale = numberArg(info, first + 3, "scale");
   if (!std::isfinite(scale)) throw ArgumentError("scale: must be finite");
-  auto options = readForwardOptions(optionsArg(info, first + 4));
+  auto options = forwardOptionsFromJs(optionsArg(info, first + 4));
   auto scaleTensor = torch::tensor(scale, torch::TensorOptions().dtype(c10::toRealValueType(patches.scalar_type())));
   return {patches, [=](const torch::Tensor& x) {
             return physics::intensityOf(physics::forwardFarField(x, positions, probe, scaleTensor, options));

@@ -12,7 +12,7 @@ namespace {
 struct Entry {
   uint64_t id;
   napi_env env;
-  std::weak_ptr<model::ModelState> state;
+  std::weak_ptr<std::atomic<bool>> abort;
 };
 
 // A batch of a large model on a slow CPU takes seconds; past this, exit goes on.
@@ -37,18 +37,18 @@ void stopAndWait(napi_env env) {
   auto ours = [env](const Entry& e) { return e.env == env; };
   std::unique_lock<std::mutex> lock(r.mutex);
   for (auto& e : r.entries) {
-    auto state = e.state.lock();
-    if (state && ours(e)) state->abort = true;
+    auto abort = e.abort.lock();
+    if (abort && ours(e)) *abort = true;
   }
   r.changed.wait_for(lock, kStopTimeout, [&] { return std::none_of(r.entries.begin(), r.entries.end(), ours); });
 }
 
 }  // namespace
 
-uint64_t started(napi_env env, const std::shared_ptr<model::ModelState>& state) {
+uint64_t started(napi_env env, std::weak_ptr<std::atomic<bool>> abort) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  r.entries.push_back({++r.lastId, env, state});
+  r.entries.push_back({++r.lastId, env, std::move(abort)});
   return r.lastId;
 }
 
@@ -65,8 +65,8 @@ void finished(uint64_t id) {
 void installStops(Napi::Env env) {
   napi_env raw = env;
   env.AddCleanupHook([raw] { stopAndWait(raw); });
-  // process 'exit' runs before exit() starts destroying static objects, LibTorch's
-  // and oneDNN's included; an atexit handler would run after some of them.
+  // process 'exit' runs before exit() starts destroying static objects, the
+  // engines' and oneDNN's included; an atexit handler would run after some of them.
   auto process = env.Global().Get("process");
   if (!process.IsObject()) return;
   auto on = process.As<Napi::Object>().Get("on");

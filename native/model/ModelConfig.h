@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "physics/ForwardModel.h"
+#include "physics/PhysicsOptions.h"
 
 namespace ptychopinn::model {
 

@@ -4,17 +4,11 @@
 
 #include <cmath>
 
-#include "common/Errors.h"
 #include "physics/GridSampleOps.h"
 #include "physics/ShiftOps.h"
 
 namespace ptychopinn::physics {
 namespace {
-
-// Below these sums the overlap has no support and the merged object is zero (§3).
-constexpr double kSupportThreshold = 1e-6;
-constexpr double kDenominatorFloor = 1e-12;
-constexpr double kCentralMaskEpsilon = 1e-3;
 
 torch::Tensor padShiftWith(Translation t, const torch::Tensor& x, const torch::Tensor& positions, int64_t Np) {
   return t == Translation::Kernels ? padShift(x, positions, Np) : gridsample::padShift(x, positions, Np);
@@ -30,38 +24,6 @@ torch::Tensor mergeWeights(Weighting weighting, const torch::Tensor& probe, int6
 }
 
 }  // namespace
-
-Weighting parseWeighting(const std::string& name) {
-  if (name == "probe") return Weighting::Probe;
-  if (name == "central_mask") return Weighting::CentralMask;
-  if (name == "uniform") return Weighting::Uniform;
-  throw ArgumentError("weighting: unknown value '" + name + "' (expected probe, central_mask or uniform)");
-}
-
-Translation parseTranslation(const std::string& name) {
-  if (name == "kernels") return Translation::Kernels;
-  if (name == "grid_sample") return Translation::GridSample;
-  throw ArgumentError("translation: unknown value '" + name + "' (expected kernels or grid_sample)");
-}
-
-int64_t defaultPaddedSize(int64_t N, int64_t C) {
-  const auto g = static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(C))));
-  if (g * g != C) {
-    throw ArgumentError("paddedSize: no default for C = " + std::to_string(C) +
-                        " patches per group (not gridsize²); pass paddedSize explicitly");
-  }
-  constexpr int64_t kOffset = 4, kMaxPositionJitter = 10;
-  return N + (g - 1) * kOffset + kMaxPositionJitter;
-}
-
-int64_t resolvePaddedSize(const ForwardOptions& options, int64_t N, int64_t C) {
-  if (options.paddedSize == 0) return defaultPaddedSize(N, C);
-  if (options.paddedSize < N) {
-    throw ArgumentError("paddedSize: " + std::to_string(options.paddedSize) +
-                        " is smaller than the patch size N = " + std::to_string(N));
-  }
-  return options.paddedSize;
-}
 
 torch::Tensor mergePatches(const torch::Tensor& patches, const torch::Tensor& positions, const torch::Tensor& probe,
                            const ForwardOptions& options) {

@@ -4,26 +4,9 @@
 #pragma once
 #include <torch/types.h>
 
-#include <string>
+#include "physics/PhysicsOptions.h"
 
 namespace ptychopinn::physics {
-
-enum class Weighting { Probe, CentralMask, Uniform };
-enum class Translation { Kernels, GridSample };
-
-Weighting parseWeighting(const std::string& name);
-Translation parseTranslation(const std::string& name);
-
-struct ForwardOptions {
-  bool objectBig = false;
-  Weighting weighting = Weighting::CentralMask;
-  int64_t paddedSize = 0;  // 0: the reference default for N and C
-  Translation translation = Translation::Kernels;
-};
-
-// Np = N + (g - 1)·4 + 10 with g = sqrt(C) (reference §3); throws if C is not a square.
-int64_t defaultPaddedSize(int64_t N, int64_t C);
-int64_t resolvePaddedSize(const ForwardOptions& options, int64_t N, int64_t C);
 
 // patches (B, C, N, N) complex, positions (B, C, 2) [x, y], probe (N, N) complex.
 torch::Tensor mergePatches(const torch::Tensor& patches, const torch::Tensor& positions, const torch::Tensor& probe,

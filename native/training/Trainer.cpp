@@ -5,22 +5,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <mutex>
-#include <numeric>
 #include <random>
+
+#include "training/PlateauSchedule.h"
+#include "training/SeededOrder.h"
 
 namespace ptychopinn::training {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<int64_t> shuffled(int64_t count, std::mt19937_64& rng) {
-  std::vector<int64_t> order(static_cast<size_t>(count));
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), rng);
-  return order;
-}
 
 torch::Tensor indexTensor(const std::vector<int64_t>& order, size_t begin, size_t end) {
   return torch::tensor(std::vector<int64_t>(order.begin() + begin, order.begin() + end), torch::kInt64);
@@ -35,12 +29,10 @@ Split split(const TrainData& data, const TrainOptions& options, std::mt19937_64&
   if (data.validationAmplitudes.defined()) {
     return {data.amplitudes, data.positions, data.validationAmplitudes, data.validationPositions};
   }
-  const int64_t M = data.amplitudes.size(0);
-  const auto validation = static_cast<int64_t>(std::floor(static_cast<double>(M) * options.validationFraction));
-  if (validation < 1 || validation >= M) return {data.amplitudes, data.positions, {}, {}};
-  auto order = shuffled(M, rng);
-  auto val = indexTensor(order, 0, static_cast<size_t>(validation));
-  auto train = indexTensor(order, static_cast<size_t>(validation), order.size());
+  auto indices = splitIndices(data.amplitudes.size(0), options.validationFraction, rng);
+  if (indices.validation.empty()) return {data.amplitudes, data.positions, {}, {}};
+  auto val = indexTensor(indices.validation, 0, indices.validation.size());
+  auto train = indexTensor(indices.training, 0, indices.training.size());
   return {data.amplitudes.index_select(0, train), data.positions.index_select(0, train),
           data.amplitudes.index_select(0, val), data.positions.index_select(0, val)};
 }
@@ -71,17 +63,6 @@ Averages evaluate(model::PtychoPINN& model, std::shared_mutex& lock, const torch
 
 }  // namespace
 
-void checkInvariants(const TrainOptions& t) {
-  auto broken = [](const std::string& what) {
-    throw std::logic_error("internal error: " + what + " (the configuration schema should have refused it)");
-  };
-  if (t.epochs < 0) broken("epochs < 0");
-  if (t.batchSize < 1) broken("batch size < 1");
-  if (!(t.learningRate > 0)) broken("learning rate not > 0");
-  if (!(t.validationFraction >= 0 && t.validationFraction < 1)) broken("validation fraction outside [0, 1)");
-  if (t.plateauPatience < 1 || !(t.plateauFactor > 0 && t.plateauFactor <= 1)) broken("plateau schedule");
-}
-
 StateDict copyState(model::PtychoPINN& model) {
   StateDict state;
   for (const auto& item : model->named_parameters(true))
@@ -101,9 +82,7 @@ TrainResult train(model::PtychoPINN& model, std::shared_mutex& weightsLock, cons
   auto mask = data.mask.defined() ? data.mask.to(device) : torch::Tensor();
 
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(options.learningRate));
-  double learningRate = options.learningRate;
-  double best = std::numeric_limits<double>::infinity();
-  int64_t sinceImprovement = 0, sincePlateau = 0;
+  PlateauSchedule schedule(options);
   const int64_t M = amplitudes.size(0);
   const int64_t batches = (M + options.batchSize - 1) / options.batchSize;
   TrainResult result;
@@ -138,7 +117,8 @@ TrainResult train(model::PtychoPINN& model, std::shared_mutex& weightsLock, cons
       averages.add(lossParts, static_cast<int64_t>(end - begin));
       const double elapsed = std::chrono::duration<double>(Clock::now() - epochStart).count();
       sink.batch({epoch, b + 1, batches, lossParts.total.item<double>(), lossParts.nll.item<double>(),
-                  lossParts.mae.item<double>(), learningRate, static_cast<double>(averages.count) / elapsed});
+                  lossParts.mae.item<double>(), schedule.learningRate(),
+                  static_cast<double>(averages.count) / elapsed});
     }
     if (result.aborted && averages.count == 0) break;
     model->eval();
@@ -148,7 +128,7 @@ TrainResult train(model::PtychoPINN& model, std::shared_mutex& weightsLock, cons
                        averages.mean(averages.mae),
                        std::nan(""),
                        std::nan(""),
-                       learningRate,
+                       schedule.learningRate(),
                        0,
                        0};
     if (valAmplitudes.defined() && !result.aborted) {
@@ -163,23 +143,11 @@ TrainResult train(model::PtychoPINN& model, std::shared_mutex& weightsLock, cons
     if (result.aborted) break;
 
     // Reduce-on-plateau and early stopping watch the validation loss when there is one.
-    const double monitored = std::isnan(record.validationLoss) ? record.loss : record.validationLoss;
-    if (monitored < best) {
-      best = monitored;
-      sinceImprovement = sincePlateau = 0;
-    } else {
-      ++sinceImprovement;
-      if (++sincePlateau >= options.plateauPatience) {
-        learningRate = std::max(learningRate * options.plateauFactor, options.minLearningRate);
-        for (auto& group : optimizer.param_groups()) {
-          static_cast<torch::optim::AdamOptions&>(group.options()).lr(learningRate);
-        }
-        sincePlateau = 0;
-      }
-      if (options.earlyStoppingPatience > 0 && sinceImprovement >= options.earlyStoppingPatience) {
-        result.stoppedEarly = true;
-      }
+    schedule.observe(std::isnan(record.validationLoss) ? record.loss : record.validationLoss);
+    for (auto& group : optimizer.param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(schedule.learningRate());
     }
+    result.stoppedEarly = schedule.stopNow();
     if (options.checkpointEvery > 0 && epoch % options.checkpointEvery == 0) {
       std::shared_lock<std::shared_mutex> reading(weightsLock);
       sink.checkpoint(epoch, copyState(model), false);

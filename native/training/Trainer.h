@@ -5,32 +5,15 @@
 #include <torch/types.h>
 
 #include <atomic>
-#include <cmath>
 #include <map>
 #include <shared_mutex>
 #include <string>
-#include <vector>
 
 #include "model/PtychoPINN.h"
+#include "training/Progress.h"
+#include "training/TrainOptions.h"
 
 namespace ptychopinn::training {
-
-struct TrainOptions {
-  int64_t epochs = 50;
-  int64_t batchSize = 16;
-  double learningRate = 1e-3;
-  double validationFraction = 0.05;  // used when no validation data is given
-  int64_t plateauPatience = 2;
-  double plateauFactor = 0.5;
-  double minLearningRate = 1e-4;
-  int64_t earlyStoppingPatience = 0;  // 0: off
-  int64_t checkpointEvery = 0;        // epochs; 0: only on abort
-  uint64_t seed = 0;
-};
-
-// The settings the JS engine layer builds from the validated configuration; this
-// asserts what the loop relies on (std::logic_error, "internal error").
-void checkInvariants(const TrainOptions& options);
 
 // X (M, C, N, N) normalised amplitudes, positions (M, C, 2); validation optional.
 struct TrainData {
@@ -41,18 +24,6 @@ struct TrainData {
   torch::Tensor validationPositions;
 };
 
-struct BatchProgress {
-  int64_t epoch, batch, batches;
-  double loss, nll, mae, learningRate, patternsPerSecond;
-};
-
-struct EpochRecord {
-  int64_t epoch;
-  double loss, nll, mae;
-  double validationLoss, validationNll;  // NaN without validation data
-  double learningRate, seconds, patternsPerSecond;
-};
-
 using StateDict = std::map<std::string, torch::Tensor>;
 
 class ProgressSink {
@@ -61,15 +32,6 @@ class ProgressSink {
   virtual void batch(const BatchProgress& progress) = 0;
   virtual void epoch(const EpochRecord& record) = 0;
   virtual void checkpoint(int64_t epoch, StateDict state, bool aborted) = 0;
-};
-
-struct TrainResult {
-  std::vector<EpochRecord> history;
-  // Validation loss and NLL of the model as it was before this training (NaN without validation data).
-  double initialValidationLoss = std::nan("");
-  double initialValidationNll = std::nan("");
-  bool aborted = false;
-  bool stoppedEarly = false;
 };
 
 // A CPU copy of every parameter and buffer, by name.
