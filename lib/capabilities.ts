@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { addon } from './native';
+import type { BackendName } from './config/schema';
+import { addon, tensorflowAddon } from './native';
 import type { NativeCudaDevice } from './native/binding';
+import { AddonLoadError } from './native/loader';
 import { packageVersion } from './packageInfo';
 
 export interface Capabilities {
@@ -21,6 +23,21 @@ export interface Capabilities {
   threads: { intraOp: number; interop: number; parallelInfo: string };
   mkldnn: boolean;
   mkl: boolean;
+}
+
+/** One engine as `info` and `doctor` report it. */
+export interface EngineSummary {
+  name: BackendName;
+  available: boolean;
+  /** The engine library's version (the one loaded when known). */
+  version?: string;
+  /** The engine library loaded. */
+  library?: string;
+  addon?: { path: string; prebuilt: boolean };
+  threads?: { intraOp: number; interop: number };
+  /** When not available: why (the loader's cause, with the file tried) and the fix. */
+  missing?: string;
+  fix?: string;
 }
 
 let cached: Capabilities | undefined;
@@ -85,4 +102,53 @@ export function setThreads(threads: number): number {
   const inEffect = addon().binding.setNumThreads(threads);
   cached = undefined;
   return inEffect;
+}
+
+function unavailable(name: BackendName, error: unknown): EngineSummary {
+  if (!(error instanceof AddonLoadError)) throw error;
+  return { name, available: false, missing: `${error.detail} (tried ${error.tried})`, fix: error.fix };
+}
+
+function libtorchSummary(): EngineSummary {
+  try {
+    const caps = capabilities();
+    return {
+      name: 'libtorch',
+      available: true,
+      version: caps.libtorch.loadedVersion ?? caps.libtorch.version,
+      library: caps.libtorch.library,
+      addon: caps.addon,
+      threads: { intraOp: caps.threads.intraOp, interop: caps.threads.interop },
+    };
+  } catch (error) {
+    return unavailable('libtorch', error);
+  }
+}
+
+function tensorflowSummary(): EngineSummary {
+  try {
+    const { binding, path, prebuilt } = tensorflowAddon();
+    const native = binding.capabilities();
+    return {
+      name: 'tensorflow',
+      available: true,
+      version: native.tensorflowVersion,
+      library: native.tensorflowLibrary,
+      addon: { path, prebuilt },
+      threads: { intraOp: native.numThreads, interop: native.numInteropThreads },
+    };
+  } catch (error) {
+    return unavailable('tensorflow', error);
+  }
+}
+
+/** Both engines: version, library, addon and threads, or why one is not available. */
+export function engines(): EngineSummary[] {
+  return [libtorchSummary(), tensorflowSummary()];
+}
+
+/** The version of an engine's library, for the records a model or a result keeps ('' when it is not loaded). */
+export function engineVersion(name: BackendName): string {
+  const summary = name === 'libtorch' ? libtorchSummary() : tensorflowSummary();
+  return summary.version ?? '';
 }

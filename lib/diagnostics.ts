@@ -4,7 +4,9 @@ import os from 'node:os';
 
 import { capabilities } from './capabilities';
 import { readEnvironment } from './config/env';
-import { addon, defaultThreadCount } from './native';
+import { coerceField } from './config/schema';
+import { addon, defaultThreadCount, tensorflowAddon } from './native';
+import { AddonLoadError } from './native/loader';
 
 export interface Finding {
   check: string;
@@ -45,7 +47,7 @@ export function diagnose(): Finding[] {
     return { ok: true, detail: `${path} (${prebuilt ? 'prebuilt' : 'built from source'})` };
   });
   findings.push(load);
-  if (!load.ok) return findings;
+  if (!load.ok) return [...findings, ...tensorflowFindings()];
 
   findings.push(
     check('LibTorch self-test', () => {
@@ -123,5 +125,72 @@ export function diagnose(): Finding[] {
           },
     ),
   );
-  return findings;
+  return [...findings, ...tensorflowFindings()];
+}
+
+/** Whether PTYCHOPINN_BACKEND asks for TensorFlow: then its absence is a problem, else a note. */
+function tensorflowSelected(): boolean {
+  const backend = readEnvironment().backend;
+  try {
+    return backend !== undefined && coerceField('backend', backend, 'PTYCHOPINN_BACKEND') === 'tensorflow';
+  } catch {
+    return false;
+  }
+}
+
+/** The optional TensorFlow engine: its addon, a round trip through TensorFlow, its threads. */
+function tensorflowFindings(): Finding[] {
+  let loaded: ReturnType<typeof tensorflowAddon>;
+  try {
+    loaded = tensorflowAddon();
+  } catch (error) {
+    if (!(error instanceof AddonLoadError)) throw error;
+    const detail = `${error.detail} (tried ${error.tried})`;
+    // Never built: TensorFlow is optional unless it is the backend asked for.
+    if (error.reason === 'binary-missing' && !tensorflowSelected()) {
+      return [
+        {
+          check: 'TensorFlow engine',
+          ok: true,
+          detail: `not installed (optional; backend 'tensorflow' is unavailable): ${detail}. To add it: ${error.fix}`,
+        },
+      ];
+    }
+    return [{ check: 'TensorFlow engine', ok: false, detail, fix: error.fix }];
+  }
+  const { binding, path, prebuilt } = loaded;
+  const native = binding.capabilities();
+  return [
+    {
+      check: 'TensorFlow engine',
+      ok: true,
+      detail: `TensorFlow ${native.tensorflowVersion} loaded from ${native.tensorflowLibrary} by ${path} (${prebuilt ? 'prebuilt' : 'built from source'})`,
+    },
+    check('TensorFlow self-test', () => {
+      // The far field of a flat 4 × 4 field is all in the centre pixel: 16 / 4 = 4.
+      const out = binding.farField({
+        dtype: 'complex64',
+        shape: [4, 4],
+        data: Float32Array.from({ length: 32 }, (_, i) => (i % 2 ? 0 : 1)),
+      });
+      const good = out.data.every((v, i) => (i === 2 * (2 * 4 + 2) ? Math.abs(v - 4) < 1e-6 : Math.abs(v) < 1e-6));
+      return good
+        ? { ok: true, detail: 'a far field computed by TensorFlow is exact' }
+        : {
+            ok: false,
+            detail: `the far field of a flat field came back as [${Array.from(out.data).join(', ')}]`,
+            fix: 'the TensorFlow runtime differs from the one the addon was built for: npm rebuild ptychopinn',
+          };
+    }),
+    check('TensorFlow threads', () => {
+      const wanted = defaultThreadCount();
+      return native.numThreads === wanted
+        ? { ok: true, detail: `${native.numThreads} intra-op threads, ${native.numInteropThreads} inter-op` }
+        : {
+            ok: false,
+            detail: `${native.numThreads} intra-op threads configured, ${wanted} requested`,
+            fix: 'TensorFlow sizes its thread pools once per process: set PTYCHOPINN_NUM_THREADS before the first use',
+          };
+    }),
+  ];
 }

@@ -49,7 +49,7 @@ export {
   type BackendName,
   type ReconstructorConfig,
 } from './config/schema';
-export { BackendMismatchError, BackendUnavailableError, listBackends, resolveBackendName } from './backends/registry';
+export { BackendUnavailableError, listBackends, resolveBackendName } from './backends/registry';
 export {
   BUNDLE_FORMAT_VERSION,
   BundleError,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { addon } from '../lib/native';
-import { AddonLoadError, explainLoadFailure, loadAddon } from '../lib/native/loader';
+import { AddonLoadError, explainLoadFailure, LIBTORCH_ADDON, loadAddon } from '../lib/native/loader';
 import { repoRoot } from './helpers/cli';
 import { toolAvailable } from './helpers/shared';
 
@@ -29,9 +29,10 @@ function patchedCopy(replacement: (needed: string) => string): string {
 }
 
 /** Loads `root` through the real loader in a child process; returns the error it printed. */
-function loadInChild(root: string): { reason: string; message: string } {
+function loadInChild(root: string, spec = 'LIBTORCH_ADDON'): { reason: string; message: string } {
   const loader = path.join(repoRoot, 'dist', 'lib', 'native', 'loader.js');
-  const script = `try { require(${JSON.stringify(loader)}).loadAddon(${JSON.stringify(root)}); console.log(JSON.stringify({ reason: 'loaded' })) }
+  const script = `const l = require(${JSON.stringify(loader)});
+    try { l.loadAddon(${JSON.stringify(root)}, l.${spec}); console.log(JSON.stringify({ reason: 'loaded' })) }
     catch (e) { console.log(JSON.stringify({ reason: e.reason, message: e.message })) }`;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   expect(run.status).toBe(0);
@@ -43,7 +44,7 @@ describe('addon loader', () => {
     const empty = tempDir();
     let error: unknown;
     try {
-      loadAddon(empty);
+      loadAddon(empty, LIBTORCH_ADDON);
     } catch (e) {
       error = e;
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { capabilities } from '../lib/capabilities';
 import { addon } from '../lib/native';
 import type { JsTensor } from '../lib/native/binding';
-import { nativeModelConfig } from '../lib/backends/libtorch/LibTorchModel';
+import { nativeModelConfig } from '../lib/backends/nativeModelConfig';
 import { DEFAULT_CONFIG } from '../lib/config/schema';
 import { createModel, gaussianProbe as probe, settings } from './helpers/model';
 

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
-import { BackendMismatchError } from '../lib/backends/registry';
 import { writeReconstructionOutputs } from '../lib/cli/resultFiles';
 import { loadDataset } from '../lib/data/datasetFile';
 import type { NumericArray, StringArray } from '../lib/io/ndarray';
@@ -47,11 +46,11 @@ describe('reconstructor workflow (library)', () => {
     const direct = await reconstructor.reconstruct(data);
     reconstructor.dispose();
 
-    await expect(Reconstructor.openModel(modelFile, { backend: 'tensorflow' })).rejects.toThrow(BackendMismatchError);
     const reopened = await Reconstructor.openModel(modelFile, { backend: 'pytorch' });
     const result = await reopened.reconstruct(data, { chunkGroups: 50 });
     reopened.dispose();
     expect(result.backend).toBe('libtorch');
+    expect(result.trainedBackend).toBe('libtorch');
     expect(Array.from(result.object.data)).toEqual(Array.from(direct.object.data)); // bundle is exact; chunking too
     expect(result.object.shape).toEqual([result.height, result.width]);
     expect(result.positions.length).toBe(2 * data.xcoords.length);
@@ -122,6 +121,7 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     expect((arrays.get('origin') as NumericArray).dtype).toBe('float64');
     expect((arrays.get('positions') as NumericArray).shape).toEqual([196, 2]);
     expect((arrays.get('backend') as StringArray).data).toEqual(['libtorch']);
+    expect((arrays.get('trained_backend') as StringArray).data).toEqual(['libtorch']);
     expectPicture(path.join(outDir, 'amplitude.png'));
     expectPicture(path.join(outDir, 'phase.png'));
     expectPicture(path.join(outDir, 'comparison.png'));
@@ -140,20 +140,6 @@ describe('ptychopinn train / infer / evaluate (CLI)', () => {
     ]);
     expect(evaluate.status).toBe(0);
     expect(JSON.parse(evaluate.stdout)).toEqual(metrics);
-
-    const otherBackend = runCli([
-      'infer',
-      '--model',
-      model,
-      '--data',
-      fixture,
-      '--output-dir',
-      path.join(dir, 'tf'),
-      '--backend',
-      'tensorflow',
-    ]);
-    expect(otherBackend.status).toBe(1);
-    expect(otherBackend.stderr).toMatch(/written by the 'libtorch' backend, but backend 'tensorflow' was requested/);
 
     // Detector frames larger than the model's N: --bin 2 makes 32 × 32 patterns of the
     // N = 64 scan, whose 64 × 64 probe is cut to the 32 × 32 field of view; a bad factor is refused.

@@ -1,9 +1,18 @@
 // The engine interface: what the reconstructor workflow asks of a backend (LibTorch
-// today, TensorFlow next) without knowing which one it holds. Every engine builds the
+// or TensorFlow) without knowing which one it holds. Every engine builds the
 // same model (reference §6) from the same validated configuration, trains it on a
 // thread of its own with the same progress events, and infers asynchronously.
 import type { ReconstructorConfig } from '../config/schema';
-import type { JsTensor, NativeTrainData, StateDict, TrainEvent, TrainResult, Translation } from '../native/binding';
+import type {
+  JsTensor,
+  LossAndGradients,
+  NativeBatch,
+  NativeTrainData,
+  StateDict,
+  TrainEvent,
+  TrainResult,
+  Translation,
+} from '../native/binding';
 
 export type { StateDict, TrainEvent, TrainResult } from '../native/binding';
 
@@ -66,6 +75,8 @@ export interface EngineModel extends Disposable {
   infer(amplitudes: JsTensor, options?: { batchSize?: number }): Promise<JsTensor>;
   stateDict(): StateDict;
   loadStateDict(state: StateDict): void;
+  /** Diagnostic (tests compare engines with it): the loss of one batch and its gradients, no optimiser step. */
+  lossAndGradients(batch: NativeBatch): LossAndGradients;
   /** Frees the weights now rather than at garbage collection. */
   dispose(): void;
 }

@@ -1,9 +1,11 @@
 // Backend dispatch (PtychoPINN §4.8 behaviour): a selected backend that is not
 // available is an error saying what is missing and how to install it, never a
-// silent fallback; every result records the backend that produced it.
+// silent fallback; every result records the backend that produced it. Both
+// engines read the same model bundles, so any bundle runs on the engine asked for.
 import { coerceField, type BackendName } from '../config/schema';
 import type { Availability, Engine } from './engine';
 import { libtorchEngine } from './libtorch/libtorchEngine';
+import { tensorflowEngine } from './tensorflow/tensorflowEngine';
 
 export type { Availability } from './engine';
 
@@ -18,35 +20,7 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-export class BackendMismatchError extends Error {
-  constructor(
-    readonly requested: BackendName,
-    readonly bundleBackend: BackendName,
-    readonly file: string,
-  ) {
-    super(
-      `${file} was written by the '${bundleBackend}' backend, but backend '${requested}' was requested; ` +
-        `open it without a backend (it dispatches on the bundle) or with backend '${bundleBackend}'`,
-    );
-    this.name = 'BackendMismatchError';
-  }
-}
-
-const tensorflowUnavailable: Availability = {
-  available: false,
-  missing: 'the TensorFlow C API addon is not part of this installation',
-  install: "use backend 'libtorch' (the default); the TensorFlow backend has not been released",
-};
-
-const tensorflow: Engine = {
-  name: 'tensorflow',
-  availability: () => tensorflowUnavailable,
-  createModel() {
-    throw new BackendUnavailableError('tensorflow', tensorflowUnavailable.missing, tensorflowUnavailable.install);
-  },
-};
-
-const REGISTRY: Readonly<Record<BackendName, Engine>> = { libtorch: libtorchEngine, tensorflow };
+const REGISTRY: Readonly<Record<BackendName, Engine>> = { libtorch: libtorchEngine, tensorflow: tensorflowEngine };
 
 /** Accepts 'libtorch', 'tensorflow' and PtychoPINN's aliases 'pytorch' and 'torch'. */
 export function resolveBackendName(name: string): BackendName {

@@ -37,7 +37,10 @@ export interface TrainingSummary {
 export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
   formatVersion: number;
+  /** The engine that trained the weights; either engine can run them. */
   backend: BackendName;
+  /** The engine that held the model when it was written, and its version (absent in older bundles). */
+  savedBy?: { backend: BackendName; version: string };
   packageVersion: string;
   libtorchVersion: string;
   createdAt: string;
@@ -122,7 +125,22 @@ function checkManifest(file: string, value: unknown): BundleManifest {
   if (typeof m.inputScale !== 'number' || !(m.inputScale > 0) || !Number.isFinite(m.inputScale)) {
     throw new BundleError(file, `manifest.json: inputScale must be a positive number, got ${String(m.inputScale)}`);
   }
-  return { ...m, config } as BundleManifest;
+  return { ...m, config, backend: checkBackend(file, m.backend) } as BundleManifest;
+}
+
+/** The engine that trained the model: one this version knows, so that it can be run. */
+function checkBackend(file: string, backend: unknown): BackendName {
+  try {
+    return coerceField('backend', backend, 'manifest.json');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new BundleError(
+        file,
+        `manifest.json: ${error.message}; this ptychopinn runs models of the libtorch and tensorflow engines`,
+      );
+    }
+    throw error;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 // Every environment variable ptychopinn reads at run time is parsed here and
-// nowhere else. (Build-time variables — LIBTORCH, Torch_DIR, PTYCHOPINN_CUDA — are
-// read by CMake; see README.)
+// nowhere else. (Build-time variables — LIBTORCH, Torch_DIR, LIBTENSORFLOW,
+// PTYCHOPINN_CUDA — are read by CMake; see README.)
 
 export interface EnvironmentSettings {
   /** PTYCHOPINN_NUM_THREADS: LibTorch intra-op threads; default: available cores. */
@@ -33,4 +33,13 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     device: text('PTYCHOPINN_DEVICE'),
     backend: text('PTYCHOPINN_BACKEND'),
   };
+}
+
+/**
+ * TensorFlow logs its session set-up (CPU features, graph passes) at INFO level to
+ * stderr; unless the user chose a level with TF_CPP_MIN_LOG_LEVEL, the TensorFlow
+ * addon is loaded with INFO hidden. (TensorFlow reads the variable when it logs.)
+ */
+export function quietTensorFlowInfo(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TF_CPP_MIN_LOG_LEVEL === undefined) env.TF_CPP_MIN_LOG_LEVEL = '1';
 }

@@ -1,5 +1,7 @@
-// The whole native contract in one place: every function the addon exports, typed.
-// The C++ side lives in native/; keep the two in step.
+// The whole native contract in one place: every function each addon exports, typed:
+// NativeBinding for ptychopinn.node (LibTorch), TensorFlowBinding for ptychopinn_tf.node.
+// The C++ side lives in native/ (the TensorFlow addon in native/tensorflow/); keep
+// the two in step.
 
 /** Element types that cross the boundary. Complex values are interleaved (re, im). */
 export type DType = 'float32' | 'float64' | 'complex64' | 'complex128';
@@ -174,6 +176,22 @@ export interface NativeModelInfo {
   intensityScale: number;
 }
 
+/** One batch of the objective: normalised amplitudes (B, C, N, N), positions (B, C, 2), mask (N, N). */
+export interface NativeBatch {
+  amplitudes: JsTensor;
+  positions: JsTensor;
+  mask?: JsTensor;
+}
+
+export interface LossAndGradients {
+  loss: number;
+  nll: number;
+  mae: number;
+  /** The gradient of every trained parameter, under its state-dict name and layout. */
+  gradients: StateDict;
+}
+
+/** The model class of both addons: one contract, whichever engine implements it. */
 export interface NativeModel {
   train(data: NativeTrainData, options: NativeTrainOptions, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;
   abortTraining(): void;
@@ -185,6 +203,8 @@ export interface NativeModel {
   stateDict(): StateDict;
   loadStateDict(state: StateDict): void;
   dispose(): void;
+  /** Diagnostic (tests compare engines with it): the loss of one batch and its gradients, no optimiser step. */
+  lossAndGradients(batch: NativeBatch): LossAndGradients;
   readonly info: NativeModelInfo;
 }
 
@@ -305,4 +325,45 @@ export interface NativeBinding {
       chunk: number,
     ): number;
   };
+}
+
+export interface NativeTensorFlowCapabilities {
+  /** TF_Version() of the TensorFlow library loaded. */
+  tensorflowVersion: string;
+  /** The TensorFlow C API library this process loaded (dladdr), '' if unknown. */
+  tensorflowLibrary: string;
+  /** What every session of this addon is configured with (TensorFlow's pools are process-wide). */
+  numThreads: number;
+  numInteropThreads: number;
+}
+
+/** Ops whose vector-Jacobian product the TensorFlow addon's `vjp` computes. */
+export interface TensorFlowVjpOps {
+  forwardIntensity: VjpOps['forwardIntensity'];
+  farField: [psi: JsTensor];
+}
+
+/** ptychopinn_tf.node: the TensorFlow engine over the TensorFlow C API. */
+export interface TensorFlowBinding {
+  capabilities(): NativeTensorFlowCapabilities;
+  /** Fixes the intra-op thread count of every session (first call only); returns the count in effect. */
+  configureThreads(threads: number): number;
+
+  // Physics of the engine's graph (reference §2–4), for parity and gradient checks.
+  /** |fftshift(fft2(scale·probe·O', ortho))|², (B, C, N, N) real. */
+  forwardIntensity(
+    patches: JsTensor,
+    positions: JsTensor,
+    probe: JsTensor,
+    scale: number,
+    options?: ForwardOptions,
+  ): JsTensor;
+  /** fftshift(fft2(psi, ortho)) over the last two dimensions. */
+  farField(psi: JsTensor): JsTensor;
+  /** Reported Poisson NLL: per group Σ (I − I_obs·log I + lgamma(I_obs + 1)), mean over groups. */
+  poissonNll(predicted: JsTensor, observed: JsTensor): number;
+  /** Gradient of ⟨op(args), cotangent⟩ with respect to op's first argument (through the hand-written FFT adjoint). */
+  vjp<K extends keyof TensorFlowVjpOps>(op: K, cotangent: JsTensor, ...args: TensorFlowVjpOps[K]): JsTensor;
+
+  NativeModel: new (config: NativeModelConfig, probe: JsTensor, device: string) => NativeModel;
 }

@@ -1,15 +1,64 @@
-// The single place that loads the native addon. A failure becomes one error that
-// says which file was tried, why it failed and what fixes that cause.
+// The single place that loads the native addons: ptychopinn.node (LibTorch) and the
+// optional ptychopinn_tf.node (TensorFlow). A failure becomes one error that says
+// which file was tried, why it failed and what fixes that cause.
 import fs from 'node:fs';
 import path from 'node:path';
-import nodeGypBuild from 'node-gyp-build';
 
-import type { NativeBinding } from './binding';
+export type LoadFailureCause =
+  'binary-missing' | 'libtorch-missing' | 'tensorflow-missing' | 'library-missing' | 'abi-mismatch' | 'unknown';
 
-export type LoadFailureCause = 'binary-missing' | 'libtorch-missing' | 'library-missing' | 'abi-mismatch' | 'unknown';
+/** What sets one addon apart: its file, the engine library it links and the fixes that apply. */
+export interface AddonSpec {
+  /** The .node file's name without extension (prebuilt: `<file>.napi.node`). */
+  file: string;
+  /** How messages name it. */
+  title: string;
+  /** The engine library the addon links (libtorch_cpu.so, libtensorflow_cc.so.2, …). */
+  runtime: { pattern: RegExp; cause: LoadFailureCause; install: string[] };
+  /** How to build it from source. */
+  rebuild: string;
+}
 
-export interface LoadedAddon {
-  binding: NativeBinding;
+const REBUILD = 'npm rebuild ptychopinn   (builds from source: needs cmake, a C++17 compiler and LibTorch)';
+
+export const LIBTORCH_ADDON: AddonSpec = {
+  file: 'ptychopinn',
+  title: 'the native addon',
+  runtime: {
+    pattern: /lib(torch|c10|caffe2)/,
+    cause: 'libtorch-missing',
+    install: [
+      'install LibTorch where the binary expects it, one of:',
+      '- Debian/Ubuntu: apt-get install libtorch1.13   (the LibTorch of the prebuilt binary)',
+      '- set LIBTORCH=/path/to/libtorch and rebuild: ' + REBUILD,
+      '- or add the folder holding it to LD_LIBRARY_PATH',
+    ],
+  },
+  rebuild: REBUILD,
+};
+
+const REBUILD_TF =
+  'install TensorFlow (python3 -m pip install tensorflow-cpu==2.21.0, or LIBTENSORFLOW=/path/to/libtensorflow), ' +
+  'then npm rebuild ptychopinn   (builds ptychopinn_tf.node beside the LibTorch addon)';
+
+export const TENSORFLOW_ADDON: AddonSpec = {
+  file: 'ptychopinn_tf',
+  title: 'the TensorFlow addon',
+  runtime: {
+    pattern: /libtensorflow/,
+    cause: 'tensorflow-missing',
+    install: [
+      'make the TensorFlow the addon was built against loadable again, one of:',
+      '- reinstall it where it was (a Python tensorflow install: pip install tensorflow-cpu==2.21.0)',
+      '- set LIBTENSORFLOW=/path/to/libtensorflow (or a site-packages/tensorflow folder) and rebuild: ' + REBUILD_TF,
+      '- or add the folder holding it to LD_LIBRARY_PATH',
+    ],
+  },
+  rebuild: REBUILD_TF,
+};
+
+export interface LoadedAddon<Binding> {
+  binding: Binding;
   /** Absolute path of the .node file that was loaded. */
   path: string;
   /** True when the file came from prebuilds/ rather than a local build. */
@@ -22,10 +71,11 @@ export class AddonLoadError extends Error {
     readonly tried: string,
     readonly detail: string,
     readonly fix: string,
+    title = LIBTORCH_ADDON.title,
   ) {
     super(
       [
-        `ptychopinn: the native addon could not be loaded (${describeCause(reason)}).`,
+        `ptychopinn: ${title} could not be loaded (${describeCause(reason)}).`,
         `  tried: ${tried}`,
         `  cause: ${detail}`,
         `  fix:   ${fix.split('\n').join('\n         ')}`,
@@ -41,44 +91,31 @@ function describeCause(cause: LoadFailureCause): string {
       return 'no binary was built or shipped for this platform';
     case 'libtorch-missing':
       return 'a LibTorch shared library was not found';
+    case 'tensorflow-missing':
+      return 'a TensorFlow shared library was not found';
     case 'library-missing':
       return 'a shared library it needs was not found';
     case 'abi-mismatch':
-      return 'the binary does not match this LibTorch or Node.js';
+      return 'the binary does not match this engine library or Node.js';
     case 'unknown':
       return 'unexpected error';
   }
 }
 
-const REBUILD = 'npm rebuild ptychopinn   (builds from source: needs cmake, a C++17 compiler and LibTorch)';
-
 /** Classifies a dlopen/require failure into a cause and the fix for it. */
-export function explainLoadFailure(tried: string, error: unknown): AddonLoadError {
+export function explainLoadFailure(tried: string, error: unknown, spec: AddonSpec = LIBTORCH_ADDON): AddonLoadError {
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split('\n')[0];
-  if (/No native build was found/.test(message)) {
-    return new AddonLoadError('binary-missing', tried, firstLine, REBUILD);
-  }
+  const failure = (cause: LoadFailureCause, detail: string, fix: string) =>
+    new AddonLoadError(cause, tried, detail, fix, spec.title);
   const missingLib = /(\S+\.so[\w.]*): cannot open shared object file/.exec(message);
   if (missingLib) {
     const lib = missingLib[1];
-    if (/lib(torch|c10|caffe2)/.test(lib)) {
-      return new AddonLoadError(
-        'libtorch-missing',
-        tried,
-        `${lib} is not installed or not on the library path`,
-        [
-          'install LibTorch where the binary expects it, one of:',
-          '- Debian/Ubuntu: apt-get install libtorch1.13   (the LibTorch of the prebuilt binary)',
-          '- set LIBTORCH=/path/to/libtorch and rebuild: ' + REBUILD,
-          '- or add the folder holding it to LD_LIBRARY_PATH',
-        ].join('\n'),
-      );
-    }
-    return new AddonLoadError(
+    const detail = `${lib} is not installed or not on the library path`;
+    if (spec.runtime.pattern.test(lib)) return failure(spec.runtime.cause, detail, spec.runtime.install.join('\n'));
+    return failure(
       'library-missing',
-      tried,
-      `${lib} is not installed or not on the library path`,
+      detail,
       `install the package that provides ${lib}, or add its folder to LD_LIBRARY_PATH`,
     );
   }
@@ -87,38 +124,42 @@ export function explainLoadFailure(tried: string, error: unknown): AddonLoadErro
       message,
     )
   ) {
-    return new AddonLoadError(
+    return failure(
       'abi-mismatch',
-      tried,
       firstLine,
-      `the binary was built against a different LibTorch or C++ runtime; rebuild it here: ${REBUILD}`,
+      `the binary was built against a different engine library or C++ runtime; rebuild it here: ${spec.rebuild}`,
     );
   }
-  return new AddonLoadError('unknown', tried, firstLine, `${REBUILD}\nthen run \`ptychopinn doctor\``);
+  return failure('unknown', firstLine, `${spec.rebuild}\nthen run \`ptychopinn doctor\``);
 }
 
-/** Where node-gyp-build looks, for error messages when it finds nothing. */
-function searchedLocations(root: string): string {
+/** Where an addon is looked for, in order: a local build, then the shipped prebuilt binary. */
+export function addonCandidates(root: string, spec: AddonSpec): string[] {
   return [
-    path.join(root, 'build', 'Release'),
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`),
-  ].join(' and ');
+    path.join(root, 'build', 'Release', `${spec.file}.node`),
+    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `${spec.file}.napi.node`),
+  ];
 }
 
-/** Loads the addon found under `root` (build/Release, then prebuilds/<platform>-<arch>/). */
-export function loadAddon(root: string): LoadedAddon {
-  let file: string;
-  try {
-    file = nodeGypBuild.path(root);
-  } catch (error) {
-    throw explainLoadFailure(searchedLocations(root), error);
+/** Loads the addon `spec` found under `root` (build/Release, then prebuilds/<platform>-<arch>/). */
+export function loadAddon<Binding>(root: string, spec: AddonSpec): LoadedAddon<Binding> {
+  const candidates = addonCandidates(root, spec);
+  const file = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!file) {
+    const folders = candidates.map((candidate) => path.dirname(candidate)).join(' and ');
+    throw new AddonLoadError(
+      'binary-missing',
+      folders,
+      `no ${path.basename(candidates[0])} in ${folders}`,
+      spec.rebuild,
+      spec.title,
+    );
   }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const binding = require(file) as NativeBinding;
-    const prebuilt = path.relative(path.join(root, 'prebuilds'), fs.realpathSync(file)).split(path.sep)[0] !== '..';
-    return { binding, path: file, prebuilt };
+    const binding = require(file) as Binding;
+    return { binding, path: file, prebuilt: file === candidates[1] };
   } catch (error) {
-    throw explainLoadFailure(file, error);
+    throw explainLoadFailure(file, error, spec);
   }
 }

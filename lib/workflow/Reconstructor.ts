@@ -3,10 +3,10 @@
 // model (lib/backends/engine.ts) without knowing which engine; configuration is held
 // per instance and passed down explicitly, nothing is global.
 import type { EngineModel } from '../backends/engine';
-import { BackendMismatchError, requireBackend, resolveBackendName } from '../backends/registry';
+import { requireBackend, resolveBackendName } from '../backends/registry';
 import { BundleError, readBundle, writeBundle, type BundleManifest, type TrainingSummary } from '../bundle/bundle';
 import { loadConfig } from '../config/load';
-import { validateConfig, type ReconstructorConfig } from '../config/schema';
+import { validateConfig, type BackendName, type ReconstructorConfig } from '../config/schema';
 import { goodPixelMask, patternSize, type PtychoDataset } from '../data/dataset';
 import { intensityScale, normalizeProbe } from '../data/normalize';
 import type { JsTensor, StateDict, TrainEvent } from '../native/binding';
@@ -30,7 +30,7 @@ export interface TrainOptions {
 }
 
 export interface OpenModelOptions {
-  /** Must match the bundle's backend when given. */
+  /** The engine to run the model on; default: the one that trained it (the bundle's backend). */
   backend?: string;
   device?: ReconstructorConfig['device'];
   /** Training and reconstruction settings; the architecture always comes from the bundle. */
@@ -41,6 +41,8 @@ export class Reconstructor implements Disposable {
   private model?: EngineModel;
   private inputScale?: number;
   private training: TrainingSummary | null = null;
+  /** The engine that trained the weights held (the configuration's backend runs them). */
+  private trainedBy: BackendName;
 
   /** nFromData: N was not stated, so the first training data decide it. */
   private constructor(
@@ -48,6 +50,7 @@ export class Reconstructor implements Disposable {
     private readonly nFromData = false,
   ) {
     requireBackend(currentConfig.backend);
+    this.trainedBy = currentConfig.backend;
   }
 
   /**
@@ -65,23 +68,22 @@ export class Reconstructor implements Disposable {
   }
 
   /**
-   * Opens a bundle; it dispatches on the backend written in it. Asking for another
-   * backend is an error naming both.
+   * Opens a bundle on the engine `options.backend` names, by default the one that
+   * trained it: both engines read the same weights.
    */
   static async openModel(file: string, options: OpenModelOptions = {}): Promise<Reconstructor> {
     const { manifest, state } = await readBundle(file);
-    if (options.backend !== undefined) {
-      const requested = resolveBackendName(options.backend);
-      if (requested !== manifest.backend) throw new BackendMismatchError(requested, manifest.backend, file);
-    }
-    const config = adjustedConfig(manifest.config, { ...options.training, device: options.device });
+    const backend = options.backend === undefined ? manifest.backend : resolveBackendName(options.backend);
+    const config = { ...adjustedConfig(manifest.config, { ...options.training, device: options.device }), backend };
     const reconstructor = new Reconstructor(config);
     try {
       reconstructor.adopt(manifest, state);
     } catch (error) {
       reconstructor.dispose();
       // The weights do not fit the architecture the manifest describes.
-      throw new BundleError(file, (error as Error).message);
+      const engines =
+        backend === manifest.backend ? `'${backend}'` : `'${manifest.backend}' (trained it) and '${backend}'`;
+      throw new BundleError(file, `the ${engines} engine cannot load its weights: ${(error as Error).message}`);
     }
     return reconstructor;
   }
@@ -90,8 +92,14 @@ export class Reconstructor implements Disposable {
     return this.currentConfig;
   }
 
-  get backend(): ReconstructorConfig['backend'] {
+  /** The engine that runs the model. */
+  get backend(): BackendName {
     return this.currentConfig.backend;
+  }
+
+  /** The engine that trained the model's weights (another engine may run them). */
+  get trainedBackend(): BackendName {
+    return this.trainedBy;
   }
 
   /** Trains (or, on an opened model, fine-tunes) on `trainData`. */
@@ -140,6 +148,7 @@ export class Reconstructor implements Disposable {
       },
     });
     await checkpoints.settle();
+    this.trainedBy = config.backend;
     this.training = {
       ...summary(result.aborted, result.stoppedEarly),
       initialValidationLoss: result.initialValidationLoss,
@@ -153,8 +162,9 @@ export class Reconstructor implements Disposable {
   }
 
   /** Predicts every pattern of `data`, stitches the object and (by default) refines it against the data. */
-  reconstruct(data: PtychoDataset, options: ReconstructOptions = {}): Promise<Reconstruction> {
-    return reconstructScan(this.requireModel(), this.currentConfig, data, options);
+  async reconstruct(data: PtychoDataset, options: ReconstructOptions = {}): Promise<Reconstruction> {
+    const result = await reconstructScan(this.requireModel(), this.currentConfig, data, options);
+    return { ...result, trainedBackend: this.trainedBy };
   }
 
   async saveModel(file: string): Promise<BundleManifest> {
@@ -194,6 +204,7 @@ export class Reconstructor implements Disposable {
     this.model.loadStateDict(state);
     this.inputScale = manifest.inputScale;
     this.training = manifest.training;
+    this.trainedBy = manifest.backend;
   }
 
   private requireModel(): EngineModel {
@@ -202,7 +213,8 @@ export class Reconstructor implements Disposable {
   }
 
   private write(file: string, state: StateDict, training: TrainingSummary | null): Promise<BundleManifest> {
-    return writeBundle(file, manifestFields(this.currentConfig, this.inputScale!, state, training), state);
+    const fields = manifestFields(this.currentConfig, this.inputScale!, state, training, this.trainedBy);
+    return writeBundle(file, fields, state);
   }
 }
 

@@ -1,7 +1,7 @@
 // What a bundle's manifest records about a model, assembled in one place.
 import type { ManifestFields, TrainingSummary } from '../bundle/bundle';
-import { capabilities } from '../capabilities';
-import type { ReconstructorConfig } from '../config/schema';
+import { capabilities, engineVersion } from '../capabilities';
+import type { BackendName, ReconstructorConfig } from '../config/schema';
 import type { StateDict } from '../native/binding';
 import { packageVersion } from '../packageInfo';
 
@@ -10,9 +10,11 @@ export function manifestFields(
   inputScale: number,
   state: StateDict,
   training: TrainingSummary | null,
+  trainedBy: BackendName,
 ): ManifestFields {
   return {
-    backend: config.backend,
+    backend: trainedBy,
+    savedBy: { backend: config.backend, version: engineVersion(config.backend) },
     packageVersion,
     libtorchVersion: capabilities().libtorch.version,
     config,

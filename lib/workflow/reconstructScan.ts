@@ -30,7 +30,10 @@ export interface ReconstructOptions {
 export interface Reconstruction extends StitchedObject {
   /** Scan positions (M, 2) [x, y] in object pixels. */
   positions: Float64Array;
+  /** The engine that ran the model. */
   backend: ReconstructorConfig['backend'];
+  /** The engine that trained the model. */
+  trainedBackend: ReconstructorConfig['backend'];
   /** The network's stitched object when it was refined (the result is then the refined one). */
   network?: StitchedObject;
   refinement?: RefinementSummary;
@@ -58,7 +61,7 @@ export async function reconstructScan(
   config: ReconstructorConfig,
   data: PtychoDataset,
   options: ReconstructOptions = {},
-): Promise<Reconstruction> {
+): Promise<Omit<Reconstruction, 'trainedBackend'>> {
   checkPatternSize(data, config, 'reconstruction data');
   const started = performance.now();
   const prepared = prepareGroups(data, config, 'reconstruct');

@@ -5,7 +5,7 @@ import type { Reconstruction } from './reconstructScan';
 
 /**
  * object complex64 (H, W), amplitude and phase float32 (H, W), origin float64 [x0, y0],
- * positions (M, 2), backend; after physics refinement also network_object (the
+ * positions (M, 2), backend (the engine that ran the model), trained_backend; after physics refinement also network_object (the
  * network's own object on the same grid) and r_factor float64 [network, refined].
  */
 export function reconstructionArrays(result: Reconstruction): Record<string, NpyArray> {
@@ -29,5 +29,6 @@ export function reconstructionArrays(result: Reconstruction): Record<string, Npy
     origin: { dtype: 'float64', shape: [2], data: Float64Array.from(result.origin) },
     positions: { dtype: 'float64', shape: [result.positions.length / 2, 2], data: result.positions },
     backend: { dtype: 'str', shape: [], data: [result.backend] },
+    trained_backend: { dtype: 'str', shape: [], data: [result.trainedBackend] },
   };
 }

@@ -1,7 +1,11 @@
 // The LibTorch engine: the ptychopinn.node addon.
+import { capabilities } from '../../capabilities';
 import { addon } from '../../native';
 import type { Availability, Engine, EngineModel, ModelSpec } from '../engine';
-import { LibTorchModel } from './LibTorchModel';
+import { NativeEngineModel } from '../NativeEngineModel';
+import { nativeModelConfig } from '../nativeModelConfig';
+
+let warnedFallback = false;
 
 export const libtorchEngine: Engine = {
   name: 'libtorch',
@@ -18,6 +22,15 @@ export const libtorchEngine: Engine = {
     }
   },
   createModel(spec: ModelSpec): EngineModel {
-    return new LibTorchModel(spec);
+    const native = new (addon().binding.NativeModel)(nativeModelConfig(spec), spec.probe, spec.config.device);
+    // A CPU-only build has nothing to fall back from: only a CUDA build without a
+    // usable GPU deserves the warning.
+    if (native.info.deviceFellBack && capabilities().cuda.compiled && !warnedFallback) {
+      warnedFallback = true;
+      process.emitWarning('device "auto": no usable CUDA device, running on the CPU', {
+        code: 'PTYCHOPINN_CPU_FALLBACK',
+      });
+    }
+    return new NativeEngineModel('libtorch', native);
   },
 };

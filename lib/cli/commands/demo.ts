@@ -8,10 +8,9 @@ import type { PtychoDataset } from '../../data/dataset';
 import { saveDataset } from '../../data/datasetFile';
 import { PRETRAINED_MODEL, PRETRAINED_SCAN } from '../../pretrained';
 import { simulate } from '../../simulate/simulate';
-import type { RefinementSummary } from '../../refine/refineObject';
 import type { ReportFigure } from '../../report/reportFigure';
 import { runReport } from '../../report/runReport';
-import { Reconstructor } from '../../workflow/Reconstructor';
+import { Reconstructor, type Reconstruction } from '../../workflow/Reconstructor';
 import { addOutputFlags, addRefineFlags, refineOptions, type RefineFlags } from '../configFlags';
 import type { ReconstructionMetrics } from '../../metrics/groundTruth';
 import { CliError } from '../terminal';
@@ -39,6 +38,7 @@ interface DemoFlags extends RefineFlags {
   nFiltersScale: string;
   seed: string;
   device: string;
+  backend?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -64,7 +64,8 @@ export function registerDemo(program: Command): void {
     .option('--minutes <m>', 'stop training after this many minutes (--train)')
     .option('--n-filters-scale <s>', 'network width multiplier (--train)', '1')
     .option('--seed <s>', 'seed of the simulation (and of the training)', String(PRETRAINED_SCAN.demoSeed))
-    .option('--device <d>', 'auto | cpu | cuda | cuda:N', 'auto');
+    .option('--device <d>', 'auto | cpu | cuda | cuda:N', 'auto')
+    .option('--backend <b>', 'engine: libtorch (default; aliases pytorch, torch) or tensorflow');
   addRefineFlags(command);
   addOutputFlags(command).action(async (flags: DemoFlags) => {
     const started = performance.now();
@@ -74,7 +75,7 @@ export function registerDemo(program: Command): void {
     if (minutes !== undefined && !(minutes > 0)) {
       throw new CliError(`--minutes: expected a positive number, got '${flags.minutes}'`);
     }
-    const { config } = loadConfig({
+    const { config, stated } = loadConfig({
       overrides: {
         N: flags.train ? flags.N : PRETRAINED_SCAN.N,
         gridsize: flags.gridsize,
@@ -83,6 +84,7 @@ export function registerDemo(program: Command): void {
         seed: flags.seed,
         device: flags.device,
         n_groups: flags.nImages,
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
       },
     });
     const reporter = progressReporter(flags, config.nepochs);
@@ -118,7 +120,9 @@ export function registerDemo(program: Command): void {
       } else {
         const model = flags.model ?? PRETRAINED_MODEL;
         reporter.message(`reconstructing with ${model}`);
-        reconstructor = await Reconstructor.openModel(model, { device: config.device });
+        // The engine asked for (flag or PTYCHOPINN_BACKEND), else the one that trained the model.
+        const backend = stated.has('backend') ? config.backend : undefined;
+        reconstructor = await Reconstructor.openModel(model, { device: config.device, backend });
       }
       const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       if (result.refinement) reporter.message(refinementLine(result.refinement));
@@ -148,7 +152,7 @@ export function registerDemo(program: Command): void {
           config: reconstructor.config,
         }),
       );
-      report(flags, out, seconds, metrics!, training?.epochs, data, result.refinement);
+      report(flags, out, seconds, metrics!, training?.epochs, data, result);
     } finally {
       reporter.stop();
       interrupt.dispose();
@@ -164,13 +168,16 @@ function report(
   metrics: ReconstructionMetrics,
   epochs: number | undefined,
   data: PtychoDataset,
-  refinement: RefinementSummary | undefined,
+  reconstruction: Reconstruction,
 ): void {
+  const refinement = reconstruction.refinement;
   const result = {
     type: 'result',
     output: out,
     seconds,
     mode: flags.train ? 'train' : 'pretrained',
+    backend: reconstruction.backend,
+    trainedBackend: reconstruction.trainedBackend,
     epochs,
     patterns: data.diffraction.shape[0],
     ssim: { amplitude: metrics.amplitude.ssim, phase: metrics.phase.ssim },

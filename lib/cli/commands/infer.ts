@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { readEnvironment } from '../../config/env';
 import { loadDataset } from '../../data/datasetFile';
 import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
@@ -42,13 +43,19 @@ export function registerInfer(program: Command): void {
     .requiredOption('--data <file.npz>', 'dataset to reconstruct')
     .requiredOption('--output-dir <dir>', 'where the outputs go')
     .option('--device <d>', 'auto | cpu | cuda | cuda:N (default: as trained)')
-    .option('--backend <b>', 'refuse the bundle unless it was written by this backend');
+    .option(
+      '--backend <b>',
+      'engine to run the model on: libtorch (aliases pytorch, torch) or tensorflow (default: PTYCHOPINN_BACKEND, else the one that trained it)',
+    );
   addDatasetFlags(command);
   addRefineFlags(command);
   addOutputFlags(command).action(async (flags: InferFlags) => {
     const refine = refineOptions(flags);
     const data = await loadDataset(flags.data, datasetOptions(flags));
-    const reconstructor = await Reconstructor.openModel(flags.model, { device: flags.device, backend: flags.backend });
+    const reconstructor = await Reconstructor.openModel(flags.model, {
+      device: flags.device,
+      backend: flags.backend ?? readEnvironment().backend,
+    });
     const interrupt = abortOnInterrupt(() => process.stderr.write('interrupted\n'));
     try {
       const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
@@ -76,6 +83,7 @@ export function registerInfer(program: Command): void {
         shape,
         origin: result.origin,
         backend: result.backend,
+        trainedBackend: result.trainedBackend,
         timings: result.timings,
         stitchCrop: result.stitchCrop,
         saturatedFraction: result.saturatedFraction,

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 
-import { capabilities } from '../../capabilities';
+import { capabilities, engines, type EngineSummary } from '../../capabilities';
 import { formatBytes, printJson } from '../terminal';
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
-    .description('print what this installation can do (LibTorch, CUDA, threads)')
+    .description('print what this installation can do (engines, CUDA, threads)')
     .option('--json', 'print machine-readable JSON')
     .action((options: { json?: boolean }) => {
       const caps = capabilities();
+      const available = engines();
       if (options.json) {
-        printJson(caps);
+        printJson({ ...caps, engines: available });
         return;
       }
       const cuda = caps.cuda.compiled
@@ -29,7 +30,15 @@ export function registerInfo(program: Command): void {
         ...caps.cuda.devices.map(
           (d) => `  cuda:${d.index}  ${d.name}, ${formatBytes(d.totalMemoryBytes)}, compute ${d.computeCapability}`,
         ),
+        'engines:',
+        ...available.map(engineLine),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+function engineLine(engine: EngineSummary): string {
+  const name = engine.name.padEnd(10);
+  if (!engine.available) return `  ${name} not available: ${engine.missing} (see \`ptychopinn doctor\`)`;
+  return `  ${name} ${engine.version}, ${engine.threads?.intraOp} threads, ${engine.library} (addon ${engine.addon?.path})`;
 }
