@@ -106,7 +106,7 @@ export function setThreads(threads: number): number {
 
 function unavailable(name: BackendName, error: unknown): EngineSummary {
   if (!(error instanceof AddonLoadError)) throw error;
-  return { name, available: false, missing: `${error.detail} (tried ${error.tried})`, fix: error.fix };
+  return { name, available: false, missing: error.summary, fix: error.fix };
 }
 
 function libtorchSummary(): EngineSummary {

@@ -144,8 +144,12 @@ function tensorflowFindings(): Finding[] {
   try {
     loaded = tensorflowAddon();
   } catch (error) {
-    if (!(error instanceof AddonLoadError)) throw error;
-    const detail = `${error.detail} (tried ${error.tried})`;
+    if (!(error instanceof AddonLoadError)) {
+      return [
+        { check: 'TensorFlow engine', ok: false, detail: error instanceof Error ? error.message : String(error) },
+      ];
+    }
+    const detail = error.summary;
     // Never built: TensorFlow is optional unless it is the backend asked for.
     if (error.reason === 'binary-missing' && !tensorflowSelected()) {
       return [

@@ -2,11 +2,12 @@
 // Fuzzes the NPZ and model-bundle readers: seeded byte flips, truncations and
 // insertions of valid files (whole archives, and single members inside an archive
 // rebuilt around them), each run through readNpz / readNpzBuffer +
-// datasetFromArrays or readManifest + Reconstructor.openModel. A case ends parsed
+// datasetFromArrays or readManifest + Reconstructor.openModel on the engine --backend
+// names (the bundle is that engine's too). A case ends parsed
 // (ok), in a clean library error, or in a failure: any other throw (RangeError,
 // engine TypeError, non-Error), a hang past --hang-ms, or a crashed process.
 //
-//   node scripts/fuzz.js [--cases 5000] [--seed 1] [--first 0] [--hang-ms 2000]
+//   node scripts/fuzz.js [--cases 5000] [--seed 1] [--first 0] [--hang-ms 2000] [--backend libtorch|tensorflow]
 //
 // Prints counts per target and a final JSON line; exits 1 on any failure. A case
 // is reproduced alone with --first <index> --cases 1 and the same seed.
@@ -25,8 +26,10 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     first: { type: 'string', default: '0' },
     'hang-ms': { type: 'string', default: '2000' },
+    backend: { type: 'string', default: 'libtorch' },
   },
 });
+const backend = args.backend;
 const [cases, seed, first, hangMs] = [args.cases, args.seed, args.first, args['hang-ms']].map(Number);
 
 /** Runs cases [first, first + cases) in forked runners, replacing a runner that crashes or hangs. */
@@ -34,7 +37,7 @@ async function fuzz(dir) {
   const results = [];
   let next = first;
   while (next < first + cases) {
-    const runner = fork(path.join(__dirname, 'fuzz', 'runner.js'), [dir, String(seed)], { stdio: 'pipe' });
+    const runner = fork(path.join(__dirname, 'fuzz', 'runner.js'), [dir, String(seed), backend], { stdio: 'pipe' });
     let stderr = '';
     runner.stderr.on('data', (chunk) => (stderr += chunk));
     next = await drive(runner, next, results);
@@ -106,6 +109,7 @@ function summarise(results, seconds) {
   return {
     cases: results.length,
     seed,
+    backend,
     ok: results.filter((r) => r.outcome === 'ok').length,
     clean: results.filter((r) => r.outcome === 'clean').length,
     failures: failures.length,
@@ -119,10 +123,10 @@ function summarise(results, seconds) {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-fuzz-'));
   try {
-    await writeInputs(dir);
+    await writeInputs(dir, backend);
     const started = performance.now();
     const summary = summarise(await fuzz(dir), (performance.now() - started) / 1000);
-    console.log(`fuzz: ${summary.cases} cases, seed ${seed}, ${summary.seconds} s`);
+    console.log(`fuzz: ${summary.cases} cases, seed ${seed}, backend ${backend}, ${summary.seconds} s`);
     console.log('target                 ok  clean  failures');
     for (const [target, c] of Object.entries(summary.byTarget)) {
       console.log(
@@ -131,7 +135,7 @@ async function main() {
     }
     for (const f of summary.examples) {
       console.log(`failure: case ${f.index} (${f.target}, ${f.what}): ${f.outcome}: ${f.message}`);
-      console.log(`  reproduce: node scripts/fuzz.js --seed ${seed} --first ${f.index} --cases 1`);
+      console.log(`  reproduce: node scripts/fuzz.js --seed ${seed} --first ${f.index} --cases 1 --backend ${backend}`);
     }
     console.log(JSON.stringify(summary));
     process.exitCode = summary.failures ? 1 : 0;

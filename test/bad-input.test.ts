@@ -22,6 +22,7 @@ import type { StateDict } from '../lib/native/binding';
 import { Reconstructor } from '../lib/workflow/Reconstructor';
 import { repoRoot, runCli } from './helpers/cli';
 import { manifestFields } from './helpers/manifest';
+import { tensorflowAvailable } from './helpers/tensorflow';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-bad-input-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -249,13 +250,16 @@ function renamedTensor(state: StateDict): StateDict {
   return { ...rest, [`${name}_renamed`]: tensor };
 }
 
+/** Bundles are opened on each engine here (the TensorFlow one when it is installed). */
+const engines = ['libtorch', ...(tensorflowAvailable() ? ['tensorflow'] : [])];
+
 describe('model bundles', () => {
   const state = untrainedState();
 
-  it('refuses data of another N with the sizes and the fix', async () => {
+  it.each(engines)('refuses data of another N with the sizes and the fix (%s)', async (backend) => {
     const file = temp('model.ptpinn');
     await writeBundle(file, fields, state);
-    const reconstructor = await Reconstructor.openModel(file);
+    const reconstructor = await Reconstructor.openModel(file, { backend });
     const big = new Float32Array(M * 64 * 64).map((_, k) => 0.5 + (k % 5) / 4);
     const data = await loadDataset(
       await dataset({
@@ -270,36 +274,39 @@ describe('model bundles', () => {
     reconstructor.dispose();
   });
 
-  it('refuses a probe tensor of the wrong shape, non-finite weights and an invalid or inconsistent manifest', async () => {
-    const cases: [Partial<ManifestFields>, StateDict, RegExp][] = [
-      [
-        {},
-        { ...state, probe: { dtype: 'float32', shape: [16, 16, 2], data: new Float32Array(512) } },
-        /weights\.safetensors: tensor 'probe' has shape \[16,16,2\]; a model with N = 32 needs \[32, 32, 2\]/,
-      ],
-      [
-        {},
-        { ...state, log_scale: { dtype: 'float32', shape: [1], data: new Float32Array([NaN]) } },
-        /tensor 'log_scale' holds NaN at flat index 0; the model's training diverged/,
-      ],
-      [
-        { N: 48, config: { ...config, N: 48 } },
-        state,
-        /manifest\.json: N = 48 \(from manifest\.json\) is invalid: expected a power of two/,
-      ],
-      [{ N: 64 }, state, /manifest\.json is inconsistent: N 64 and gridsize 1, but its config has 32 and 1/],
-      [{ inputScale: -1 }, state, /manifest\.json: inputScale must be a positive number, got -1/],
-      [{}, renamedTensor(state), /bad\.ptpinn: .*missing/],
-    ];
-    for (const [manifest, weights, message] of cases) {
-      const file = temp('bad.ptpinn');
-      await writeBundle(file, { ...fields, ...manifest }, weights);
-      const { error } = await failure(Reconstructor.openModel(file));
-      expect(error.name).toBe('BundleError');
-      expect(error.message).toMatch(new RegExp(`^${file}: `));
-      expect(error.message).toMatch(message);
-    }
-  });
+  it.each(engines)(
+    'refuses a probe tensor of the wrong shape, non-finite weights and an invalid or inconsistent manifest (%s)',
+    async (backend) => {
+      const cases: [Partial<ManifestFields>, StateDict, RegExp][] = [
+        [
+          {},
+          { ...state, probe: { dtype: 'float32', shape: [16, 16, 2], data: new Float32Array(512) } },
+          /weights\.safetensors: tensor 'probe' has shape \[16,16,2\]; a model with N = 32 needs \[32, 32, 2\]/,
+        ],
+        [
+          {},
+          { ...state, log_scale: { dtype: 'float32', shape: [1], data: new Float32Array([NaN]) } },
+          /tensor 'log_scale' holds NaN at flat index 0; the model's training diverged/,
+        ],
+        [
+          { N: 48, config: { ...config, N: 48 } },
+          state,
+          /manifest\.json: N = 48 \(from manifest\.json\) is invalid: expected a power of two/,
+        ],
+        [{ N: 64 }, state, /manifest\.json is inconsistent: N 64 and gridsize 1, but its config has 32 and 1/],
+        [{ inputScale: -1 }, state, /manifest\.json: inputScale must be a positive number, got -1/],
+        [{}, renamedTensor(state), /bad\.ptpinn: .*missing/],
+      ];
+      for (const [manifest, weights, message] of cases) {
+        const file = temp('bad.ptpinn');
+        await writeBundle(file, { ...fields, ...manifest }, weights);
+        const { error } = await failure(Reconstructor.openModel(file, { backend }));
+        expect(error.name).toBe('BundleError');
+        expect(error.message).toMatch(new RegExp(`^${file}: `));
+        expect(error.message).toMatch(message);
+      }
+    },
+  );
 
   it('refuses malformed safetensors headers', () => {
     const weights = (header: unknown, data = 16) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { repoRoot } from './helpers/cli';
+import { tensorflowAvailable } from './helpers/tensorflow';
 
 interface Counts {
   ok: number;
@@ -13,21 +14,23 @@ interface Counts {
   failures: number;
 }
 
+/** A short fuzz run, opening the damaged bundles on `backend`; its summary. */
+function fuzz(cases: number, backend: string) {
+  const run = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'fuzz.js'), '--cases', String(cases), '--seed', '11', '--backend', backend],
+    { encoding: 'utf8', timeout: 90_000 },
+  );
+  return { run, summary: JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Summary };
+}
+
+type Summary = Counts & { cases: number; byTarget: Record<string, Counts>; examples: unknown[] };
+
+const BUNDLE_TARGETS = ['bundle', 'bundle-manifest', 'bundle-weights'];
+
 describe('fuzzing the NPZ and bundle readers', () => {
   it('ends 280 damaged files (40 per target) parsed or in a clean error', () => {
-    const run = spawnSync(
-      process.execPath,
-      [path.join(repoRoot, 'scripts', 'fuzz.js'), '--cases', '280', '--seed', '11'],
-      {
-        encoding: 'utf8',
-        timeout: 90_000,
-      },
-    );
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Counts & {
-      cases: number;
-      byTarget: Record<string, Counts>;
-      examples: unknown[];
-    };
+    const { run, summary } = fuzz(280, 'libtorch');
     expect(summary.examples).toEqual([]);
     expect(run.status).toBe(0);
     expect(summary).toMatchObject({ cases: 280, failures: 0 });
@@ -46,4 +49,18 @@ describe('fuzzing the NPZ and bundle readers', () => {
     expect(summary.byTarget['npz-member-stored'].ok).toBeGreaterThan(0);
     expect(summary.byTarget['bundle-weights'].ok).toBeGreaterThan(0);
   }, 120_000);
+
+  it.runIf(tensorflowAvailable())(
+    'ends 140 damaged files (20 per target) opened on the TensorFlow engine parsed or in a clean error',
+    () => {
+      const { run, summary } = fuzz(140, 'tensorflow');
+      expect(summary.examples).toEqual([]);
+      expect(run.status).toBe(0);
+      expect(summary).toMatchObject({ cases: 140, failures: 0 });
+      for (const target of BUNDLE_TARGETS)
+        expect(summary.byTarget[target].ok + summary.byTarget[target].clean).toBe(20);
+      expect(summary.byTarget['bundle-weights'].ok).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

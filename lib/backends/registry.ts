@@ -15,7 +15,9 @@ export class BackendUnavailableError extends Error {
     readonly missing: string,
     readonly install: string,
   ) {
-    super(`backend '${backend}' is selected but not available: ${missing}.\n  install: ${install}`);
+    super(
+      `backend '${backend}' is selected but not available: ${missing}.\n  install: ${install.split('\n').join('\n           ')}`,
+    );
     this.name = 'BackendUnavailableError';
   }
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { quietTensorFlowInfo, readEnvironment } from '../config/env';
 import { packageRoot } from '../packageInfo';
 import type { NativeBinding, TensorFlowBinding } from './binding';
-import { type LoadedAddon, LIBTORCH_ADDON, loadAddon, TENSORFLOW_ADDON } from './loader';
+import { AddonLoadError, type LoadedAddon, LIBTORCH_ADDON, loadAddon, TENSORFLOW_ADDON } from './loader';
 
 let loaded: LoadedAddon<NativeBinding> | undefined;
 let tensorflow: { addon: LoadedAddon<TensorFlowBinding> } | { error: Error } | undefined;
@@ -29,7 +29,7 @@ export function addon(): LoadedAddon<NativeBinding> {
 /**
  * The TensorFlow addon, ptychopinn_tf.node, built only where TensorFlow was found.
  * Its thread count is fixed here, once: TensorFlow sizes its pools on the first session.
- * A failure to load is remembered: the cause does not change while the process runs.
+ * A failure to load the addon is remembered: its cause does not change while the process runs.
  */
 export function tensorflowAddon(): LoadedAddon<TensorFlowBinding> {
   if (!tensorflow) {
@@ -39,7 +39,8 @@ export function tensorflowAddon(): LoadedAddon<TensorFlowBinding> {
       candidate.binding.configureThreads(defaultThreadCount());
       tensorflow = { addon: candidate };
     } catch (error) {
-      tensorflow = { error: error as Error };
+      if (!(error instanceof AddonLoadError)) throw error;
+      tensorflow = { error };
     }
   }
   if ('error' in tensorflow) throw tensorflow.error;

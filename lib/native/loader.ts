@@ -83,6 +83,11 @@ export class AddonLoadError extends Error {
     );
     this.name = 'AddonLoadError';
   }
+
+  /** The cause in one line, with the file tried when the cause does not name it. */
+  get summary(): string {
+    return this.detail.includes(this.tried) ? this.detail : `${this.detail} (tried ${this.tried})`;
+  }
 }
 
 function describeCause(cause: LoadFailureCause): string {

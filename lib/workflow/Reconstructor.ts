@@ -81,9 +81,11 @@ export class Reconstructor implements Disposable {
     } catch (error) {
       reconstructor.dispose();
       // The weights do not fit the architecture the manifest describes.
-      const engines =
-        backend === manifest.backend ? `'${backend}'` : `'${manifest.backend}' (trained it) and '${backend}'`;
-      throw new BundleError(file, `the ${engines} engine cannot load its weights: ${(error as Error).message}`);
+      const trainer = `trained by the '${manifest.backend}' engine`;
+      throw new BundleError(
+        file,
+        `its weights (${trainer}) cannot be loaded by the '${backend}' engine: ${(error as Error).message}`,
+      );
     }
     return reconstructor;
   }

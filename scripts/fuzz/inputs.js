@@ -1,6 +1,6 @@
 // The valid files the fuzzer mutates: a small dataset (the first 8 patterns of
 // fixtures/lines-n32.npz with its probe, positions and object), stored and
-// deflated, and the model.ptpinn of an untrained N = 32 network.
+// deflated, and the model.ptpinn of an untrained N = 32 network of the engine fuzzed.
 'use strict';
 const path = require('node:path');
 
@@ -31,16 +31,16 @@ async function datasetArrays() {
   };
 }
 
-async function bundle(file) {
+async function bundle(file, backend) {
   const probe = { dtype: 'complex64', shape: [N, N], data: new Float32Array(2 * N * N).fill(0.02) };
-  const model = modelFromFields({ N, n_filters_scale: 1, seed: 1 }, probe);
+  const model = modelFromFields({ N, n_filters_scale: 1, seed: 1, backend }, probe);
   await writeBundle(
     file,
     {
-      backend: 'libtorch',
+      backend,
       packageVersion: '0.0.0-fuzz',
       libtorchVersion: 'fuzz',
-      config: { ...DEFAULT_CONFIG, N, n_filters_scale: 1, device: 'cpu' },
+      config: { ...DEFAULT_CONFIG, N, n_filters_scale: 1, device: 'cpu', backend },
       N,
       gridsize: 1,
       inputScale: 10,
@@ -53,8 +53,8 @@ async function bundle(file) {
   model.dispose();
 }
 
-/** Writes the valid files into `dir`; returns their paths. */
-async function writeInputs(dir) {
+/** Writes the valid files into `dir`, the bundle written by `backend`; returns their paths. */
+async function writeInputs(dir, backend) {
   const arrays = await datasetArrays();
   const files = {
     npzStored: path.join(dir, 'data-stored.npz'),
@@ -63,7 +63,7 @@ async function writeInputs(dir) {
   };
   await writeNpz(files.npzStored, arrays, { compress: false });
   await writeNpz(files.npzDeflated, arrays, { compress: true });
-  await bundle(files.bundle);
+  await bundle(files.bundle, backend);
   return files;
 }
 

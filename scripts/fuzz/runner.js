@@ -13,7 +13,7 @@ const dist = path.join(__dirname, '..', '..', 'dist', 'lib');
 const { readManifest } = require(path.join(dist, 'bundle', 'bundle'));
 const { datasetFromArrays, DATASET_KEYS } = require(path.join(dist, 'data', 'contract'));
 const { readNpz, readNpzBuffer } = require(path.join(dist, 'io', 'npz'));
-const { addon } = require(path.join(dist, 'native'));
+const { addon, tensorflowAddon } = require(path.join(dist, 'native'));
 const { ZipReader } = require(path.join(dist, 'io', 'zipReader'));
 const { Rng } = require(path.join(dist, 'random', 'rng'));
 const { Reconstructor } = require(path.join(dist, 'workflow', 'Reconstructor'));
@@ -95,15 +95,15 @@ async function readDataset(bytes, file, index) {
   datasetFromArrays(contents);
 }
 
-async function openModel(bytes, file) {
+async function openModel(bytes, file, backend) {
   fs.writeFileSync(file, bytes);
   await readManifest(file);
-  const reconstructor = await Reconstructor.openModel(file, { device: 'cpu' });
+  const reconstructor = await Reconstructor.openModel(file, { device: 'cpu', backend });
   reconstructor.dispose();
 }
 
 async function main() {
-  const [dir, seedText] = process.argv.slice(2);
+  const [dir, seedText, backend] = process.argv.slice(2);
   const seed = Number(seedText);
   const npz = { stored: path.join(dir, 'data-stored.npz'), deflated: path.join(dir, 'data-deflated.npz') };
   const bundleFile = path.join(dir, 'model.ptpinn');
@@ -151,14 +151,16 @@ async function main() {
     let message;
     try {
       if (target.startsWith('npz')) await readDataset(bytes, scratch.npz, index);
-      else await openModel(bytes, scratch.bundle);
+      else await openModel(bytes, scratch.bundle, backend);
     } catch (error) {
       outcome = classify(error);
       message = error instanceof Error ? error.message : String(error);
     }
     process.send({ index, target, what, outcome, message });
   });
-  addon(); // LibTorch loads in seconds: before the first case's clock starts
+  // The engines load in seconds: before the first case's clock starts.
+  addon();
+  if (backend === 'tensorflow') tensorflowAddon();
   process.send({ ready: true });
 }
 

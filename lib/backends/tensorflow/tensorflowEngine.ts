@@ -20,7 +20,7 @@ export function tensorflowEngineFrom(load: () => LoadedAddon<TensorFlowBinding>)
         if (!(error instanceof AddonLoadError)) throw error;
         return {
           available: false,
-          missing: `${error.message.split('\n')[0].replace(/^ptychopinn: /, '')}: ${error.detail} (tried ${error.tried})`,
+          missing: `the TensorFlow addon does not load: ${error.summary}`,
           install: error.fix,
         };
       }
