@@ -13,9 +13,10 @@ const inCheckout = fs.existsSync(path.join(root, '.git'));
 const forced = process.env.npm_config_build_from_source === 'true';
 
 if (!inCheckout && !forced) {
+  // The package's own loader (dist/ ships in the tarball): the same files, the same reasons.
+  const { loadAddon, LIBTORCH_ADDON } = require('../dist/lib/native/loader');
   try {
-    const file = require('node-gyp-build').path(root);
-    require(file);
+    const { path: file } = loadAddon(root, LIBTORCH_ADDON);
     console.log(`ptychopinn: using ${path.relative(root, file)}`);
     process.exit(0);
   } catch (error) {

@@ -2,7 +2,8 @@
 // Prebuilt packaging end to end (`npm run test:pack`, a step of .ci/run of its own):
 // npm pack → install into an empty project with no cmake and no compiler on PATH →
 // the prebuilt binary loads, `ptychopinn doctor` passes its self-test and a small
-// `ptychopinn demo` runs and writes its images and metrics. Needs `npm run prebuild`.
+// `ptychopinn demo` runs and writes its images and metrics (also on TensorFlow when its
+// addon was prebuilt). Needs `npm run prebuild`.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -101,6 +102,12 @@ try {
   const cli = path.join(project, 'node_modules', '.bin', 'ptychopinn');
   const doctor = JSON.parse(run('node', [cli, 'doctor', '--json'], { cwd: project, env }));
   if (!doctor.findings.find((f) => f.check === 'LibTorch self-test')?.ok) fail('the doctor self-test failed');
+  // The TensorFlow addon, when one was prebuilt, loads from the tarball too (its
+  // TensorFlow from the folder it was built against).
+  const tensorflowPrebuilt = fs.existsSync(path.join(prebuilds, 'ptychopinn_tf.node'));
+  if (tensorflowPrebuilt && !doctor.findings.find((f) => f.check === 'TensorFlow self-test')?.ok) {
+    fail('the TensorFlow addon of the tarball does not pass the doctor self-test');
+  }
 
   const demo = (args, dir) =>
     JSON.parse(
@@ -127,6 +134,11 @@ try {
   if (fast.mode !== 'pretrained' || !(fast.ssim.amplitude > 0.85))
     fail(`the pretrained demo gave ${JSON.stringify(fast.ssim)}`);
   console.log(`demo from the installed tarball: ${fast.seconds.toFixed(1)} s, SSIM amplitude ${fast.ssim.amplitude}`);
+  if (tensorflowPrebuilt) {
+    const onTensorFlow = demo(['--backend', 'tensorflow', '--n-images', '64'], 'demo-tf');
+    if (onTensorFlow.backend !== 'tensorflow') fail(`demo --backend tensorflow ran on ${onTensorFlow.backend}`);
+    console.log(`demo --backend tensorflow from the installed tarball: ${onTensorFlow.seconds.toFixed(1)} s`);
+  }
   // Small settings: the point is that training runs end to end from the installed package.
   const trained = demo(['--train', '--N', '32', '--n-images', '64', '--nepochs', '1'], 'demo-train');
   written('demo-train', [

@@ -16,6 +16,7 @@ import { farField } from '../lib/physics';
 import { simulate } from '../lib/simulate/simulate';
 import { Reconstructor } from '../lib/workflow/Reconstructor';
 import { repoRoot } from './helpers/cli';
+import { tensorflowAvailable } from './helpers/tensorflow';
 
 const fixture = path.join(repoRoot, 'fixtures', 'lines-n32.npz');
 const helpers = path.join(__dirname, 'helpers');
@@ -82,8 +83,9 @@ describe('worker_threads', () => {
   });
 
   /** Runs terminateWorker.js in its own process: a native crash there fails the test instead of the runner. */
-  function terminateDuring(task: string) {
-    const run = spawnSync(process.execPath, [path.join(helpers, 'terminateWorker.js'), task, modelPath], {
+  function terminateDuring(task: string, backend?: string) {
+    const args = [path.join(helpers, 'terminateWorker.js'), task, modelPath, ...(backend ? [backend] : [])];
+    const run = spawnSync(process.execPath, args, {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -113,4 +115,14 @@ describe('worker_threads', () => {
     expect({ status, signal, stderr }).toEqual({ status: 0, signal: null, stderr: '' });
     expect(result.mainThread).toEqual(scanShape);
   });
+
+  // The TensorFlow addon in a Worker, the same way (TensorFlow prints its load notice on stderr).
+  it.runIf(tensorflowAvailable()).each(['infer', 'train'])(
+    'terminating a Worker during TensorFlow %s leaves the process and both addons working',
+    (task) => {
+      const { status, signal, result } = terminateDuring(task, 'tensorflow');
+      expect({ status, signal }).toEqual({ status: 0, signal: null });
+      expect(result.mainThread).toEqual(scanShape);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 // A worker_threads Worker that uses the compiled package (dist/): loads the addon and,
 // on the dataset it is given, either computes and posts results back, or starts native
-// work and says so ('running') so that the parent can terminate it in the middle of it.
+// work and says so ('running') so that the parent can terminate it in the middle of it,
+// on the engine workerData.backend names (default: the model's, else LibTorch).
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { Reconstructor, capabilities, physics } = require('../../dist/lib');
@@ -26,8 +27,8 @@ const tasks = {
     setInterval(() => reconstructor.backend, 1000);
   },
   /** Inference queued on the thread pool when the worker is terminated. */
-  async infer({ modelPath, data }) {
-    const reconstructor = await Reconstructor.openModel(modelPath);
+  async infer({ modelPath, data, backend }) {
+    const reconstructor = await Reconstructor.openModel(modelPath, { backend });
     for (let first = true; ; first = false) {
       const running = reconstructor.reconstruct(data);
       if (first) parentPort.postMessage('running');
@@ -35,8 +36,9 @@ const tasks = {
     }
   },
   /** Training on its native thread when the worker is terminated. */
-  async train({ data }) {
-    const reconstructor = Reconstructor.create({ N: 32, n_filters_scale: 1, nepochs: 1000, n_groups: 16 }, {});
+  async train({ data, backend }) {
+    const settings = { N: 32, n_filters_scale: 1, nepochs: 1000, n_groups: 16, ...(backend ? { backend } : {}) };
+    const reconstructor = Reconstructor.create(settings, {});
     let told = false;
     await reconstructor.train(data, {
       onProgress: () => {
