@@ -9,7 +9,7 @@ export type LoadFailureCause =
 
 /** What sets one addon apart: its file, the engine library it links and the fixes that apply. */
 export interface AddonSpec {
-  /** The .node file's name without extension (prebuilt: `<file>.napi.node`). */
+  /** The .node file's name without extension, in build/Release and in prebuilds/<platform>-<arch>/. */
   file: string;
   /** How messages name it. */
   title: string;
@@ -142,7 +142,7 @@ export function explainLoadFailure(tried: string, error: unknown, spec: AddonSpe
 export function addonCandidates(root: string, spec: AddonSpec): string[] {
   return [
     path.join(root, 'build', 'Release', `${spec.file}.node`),
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `${spec.file}.napi.node`),
+    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `${spec.file}.node`),
   ];
 }
 
