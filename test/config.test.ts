@@ -3,9 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import type { ModelSpec } from '../lib/backends/engine';
 import { BackendUnavailableError, listBackends, requireBackend, resolveBackendName } from '../lib/backends/registry';
+import { tensorflowEngineFrom } from '../lib/backends/tensorflow/tensorflowEngine';
 import { loadConfig } from '../lib/config/load';
 import { ConfigError, DEFAULT_CONFIG } from '../lib/config/schema';
+import { loadAddon, TENSORFLOW_ADDON } from '../lib/native/loader';
 
 function write(name: string, text: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-config-')), name);
@@ -101,15 +104,19 @@ describe('backend dispatch', () => {
     expect(() => resolveBackendName('jax')).toThrow(/expected one of libtorch, tensorflow \(aliases: pytorch, torch\)/);
   });
 
-  it('refuses the tensorflow backend, saying what is missing and how to install', () => {
+  it('lists both engines and refuses one that does not load, saying what is missing and how to install', () => {
     expect(requireBackend('libtorch').name).toBe('libtorch');
-    expect(() => requireBackend('tensorflow')).toThrow(BackendUnavailableError);
-    expect(() => requireBackend('tensorflow')).toThrow(
-      /backend 'tensorflow' is selected but not available: .*\n {2}install: /,
+    expect(listBackends().map((b) => b.name)).toEqual(['libtorch', 'tensorflow']);
+    // The TensorFlow engine over an addon that was never built (an empty package folder).
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ptychopinn-no-tf-'));
+    const engine = tensorflowEngineFrom(() => loadAddon(empty, TENSORFLOW_ADDON));
+    const availability = engine.availability();
+    expect(availability.available).toBe(false);
+    if (availability.available) return;
+    const error = new BackendUnavailableError('tensorflow', availability.missing, availability.install);
+    expect(error.message).toMatch(
+      /^backend 'tensorflow' is selected but not available: the TensorFlow addon does not load: no ptychopinn_tf\.node in .*\n {2}install: install TensorFlow \(python3 -m pip install tensorflow-cpu==2\.21\.0/,
     );
-    expect(listBackends().map((b) => [b.name, b.availability.available])).toEqual([
-      ['libtorch', true],
-      ['tensorflow', false],
-    ]);
+    expect(() => engine.createModel({} as ModelSpec)).toThrow(/the TensorFlow addon could not be loaded/);
   });
 });

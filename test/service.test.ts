@@ -110,6 +110,7 @@ describe('example service: routes', () => {
       'phase',
       'positions',
       'r_factor',
+      'trained_backend',
     ]);
 
     const reconstructor = await Reconstructor.openModel(modelPath);
