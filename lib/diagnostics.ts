@@ -130,11 +130,11 @@ export function diagnose(): Finding[] {
 
 /** Whether PTYCHOPINN_BACKEND asks for TensorFlow: then its absence is a problem, else a note. */
 function tensorflowSelected(): boolean {
-  const backend = readEnvironment().backend;
   try {
+    const backend = readEnvironment().backend;
     return backend !== undefined && coerceField('backend', backend, 'PTYCHOPINN_BACKEND') === 'tensorflow';
   } catch {
-    return false;
+    return false; // a bad environment is reported by its own check
   }
 }
 
