@@ -84,11 +84,10 @@ void Model::buildObjective() {
       g.add(g.mul(nll_, g.scalar(config_.nllWeight, TF_FLOAT)), g.mul(mae_, g.scalar(config_.maeWeight, TF_FLOAT)));
 
   std::vector<Output> trainedValues;
-  for (const auto& p : parameters_.all()) {
-    if (p.kind == Kind::Trained) {
-      trained_.push_back(&p);
-      trainedValues.push_back(p.value);
-    }
+  for (size_t i = 0; i < parameters_.all().size(); ++i) {
+    if (parameters_.all()[i].kind != Kind::Trained) continue;
+    trained_.push_back(i);
+    trainedValues.push_back(parameters_.all()[i].value);
   }
   gradients_ = farFieldGradients(g, total_, field, trainedValues);
 }
@@ -104,7 +103,7 @@ void Model::buildOptimizer() {
   auto step = g.op("NoOp", "step");
   auto reset = g.op("NoOp", "reset");
   for (size_t i = 0; i < trained_.size(); ++i) {
-    const auto& p = *trained_[i];
+    const auto& p = parameters_.all()[trained_[i]];
     auto m = resourceVariable(g, p.name + "/m", p.shape);
     auto v = resourceVariable(g, p.name + "/v", p.shape);
     auto zeros = g.unary("ZerosLike", p.value);
@@ -209,7 +208,8 @@ LossParts Model::lossAndGradients(const Batch& batch, HostStateDict& gradients) 
   fetches.insert(fetches.end(), gradients_.begin(), gradients_.end());
   auto out = session_->run(batchFeeds(batch), fetches);
   for (size_t i = 0; i < trained_.size(); ++i) {
-    gradients[trained_[i]->name] = toStateLayout(*trained_[i], hostArrayOf(out[3 + i].get()));
+    const auto& p = parameters_.all()[trained_[i]];
+    gradients[p.name] = toStateLayout(p, hostArrayOf(out[3 + i].get()));
   }
   return lossFrom(out);
 }

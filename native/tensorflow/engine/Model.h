@@ -70,7 +70,7 @@ class Model {
   model::ModelConfig config_;
   Graph graph_;
   Parameters parameters_;
-  std::vector<const Parameter*> trained_;
+  std::vector<size_t> trained_;  // indices into parameters_.all() of the trained ones
   Output amplitudes_, positions_, mask_;
   Output objectRe_, objectIm_;
   Output logScale_;
