@@ -1,5 +1,5 @@
 // Public library API.
-export { capabilities, setThreads, type Capabilities } from './capabilities';
+export { capabilities, engines, setThreads, type Capabilities, type EngineSummary } from './capabilities';
 export { diagnose, type Finding } from './diagnostics';
 export { AddonLoadError, type LoadFailureCause } from './native/loader';
 export type { DType, JsTensor } from './native/binding';
