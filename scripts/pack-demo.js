@@ -104,7 +104,9 @@ try {
   if (!doctor.findings.find((f) => f.check === 'LibTorch self-test')?.ok) fail('the doctor self-test failed');
   // The TensorFlow addon, when one was prebuilt, loads from the tarball too (its
   // TensorFlow from the folder it was built against).
-  const tensorflowPrebuilt = fs.existsSync(path.join(prebuilds, 'ptychopinn_tf.node'));
+  const tensorflowPrebuilt = fs.existsSync(
+    path.join(root, 'addons', 'tensorflow', 'prebuilds', platformDir, 'ptychopinn_tf.napi.node'),
+  );
   if (tensorflowPrebuilt && !doctor.findings.find((f) => f.check === 'TensorFlow self-test')?.ok) {
     fail('the TensorFlow addon of the tarball does not pass the doctor self-test');
   }

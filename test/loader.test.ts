@@ -22,9 +22,10 @@ function patchedCopy(
   replacement: (needed: string) => string,
   source = addon().path,
   engine = /^lib(torch|c10)/,
+  folder = LIBTORCH_ADDON.folder,
 ): string {
   const root = tempDir();
-  const target = path.join(root, 'build', 'Release', path.basename(source));
+  const target = path.join(root, folder, 'build', 'Release', path.basename(source));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.copyFileSync(source, target);
   const needed = execFileSync('patchelf', ['--print-needed', target], { encoding: 'utf8' }).split('\n');
@@ -100,7 +101,7 @@ describe('addon loader', () => {
     const e = error as AddonLoadError;
     expect(e.reason).toBe('binary-missing');
     expect(e.message).toMatch(/the TensorFlow addon could not be loaded/);
-    expect(e.message).toContain(path.join(empty, 'build', 'Release'));
+    expect(e.message).toContain(path.join(empty, 'addons', 'tensorflow', 'build', 'Release'));
     expect(e.message).toContain('ptychopinn_tf.node');
     expect(e.message).toMatch(/fix: +install TensorFlow \(python3 -m pip install tensorflow-cpu==2\.21\.0/);
   });
@@ -108,8 +109,13 @@ describe('addon loader', () => {
   it.runIf(tensorflowAvailable() && toolAvailable('patchelf'))(
     'explains a TensorFlow library that cannot be found, and the engine becomes unavailable saying so',
     () => {
-      const root = patchedCopy((lib) => lib.replace('.so', '-absent.so'), tensorflowAddon().path, /^libtensorflow/);
-      const tried = path.join(root, 'build', 'Release', 'ptychopinn_tf.node');
+      const root = patchedCopy(
+        (lib) => lib.replace('.so', '-absent.so'),
+        tensorflowAddon().path,
+        /^libtensorflow/,
+        TENSORFLOW_ADDON.folder,
+      );
+      const tried = path.join(root, TENSORFLOW_ADDON.folder, 'build', 'Release', 'ptychopinn_tf.node');
       const result = loadInChild(root, 'TENSORFLOW_ADDON');
       expect(result.reason).toBe('tensorflow-missing');
       expect(result.message).toContain(tried);

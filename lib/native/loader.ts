@@ -1,16 +1,21 @@
 // The single place that loads the native addons: ptychopinn.node (LibTorch) and the
 // optional ptychopinn_tf.node (TensorFlow). A failure becomes one error that says
 // which file was tried, why it failed and what fixes that cause.
-import fs from 'node:fs';
 import path from 'node:path';
+import nodeGypBuild from 'node-gyp-build';
 
 export type LoadFailureCause =
   'binary-missing' | 'libtorch-missing' | 'tensorflow-missing' | 'library-missing' | 'abi-mismatch' | 'unknown';
 
 /** What sets one addon apart: its file, the engine library it links and the fixes that apply. */
 export interface AddonSpec {
-  /** The .node file's name without extension, in build/Release and in prebuilds/<platform>-<arch>/. */
+  /** The .node file's name without extension. */
   file: string;
+  /**
+   * Its folder under the package root, which holds its build/Release/ and prebuilds/:
+   * node-gyp-build takes the first .node file there, so each addon has a folder of its own.
+   */
+  folder: string;
   /** How messages name it. */
   title: string;
   /** The engine library the addon links (libtorch_cpu.so, libtensorflow_cc.so.2, …). */
@@ -23,6 +28,7 @@ const REBUILD = 'npm rebuild ptychopinn   (builds from source: needs cmake, a C+
 
 export const LIBTORCH_ADDON: AddonSpec = {
   file: 'ptychopinn',
+  folder: '.',
   title: 'the native addon',
   runtime: {
     pattern: /lib(torch|c10|caffe2)/,
@@ -43,6 +49,7 @@ const REBUILD_TF =
 
 export const TENSORFLOW_ADDON: AddonSpec = {
   file: 'ptychopinn_tf',
+  folder: path.join('addons', 'tensorflow'),
   title: 'the TensorFlow addon',
   runtime: {
     pattern: /libtensorflow/,
@@ -138,24 +145,24 @@ export function explainLoadFailure(tried: string, error: unknown, spec: AddonSpe
   return failure('unknown', firstLine, `${spec.rebuild}\nthen run \`ptychopinn doctor\``);
 }
 
-/** Where an addon is looked for, in order: a local build, then the shipped prebuilt binary. */
-export function addonCandidates(root: string, spec: AddonSpec): string[] {
-  return [
-    path.join(root, 'build', 'Release', `${spec.file}.node`),
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `${spec.file}.node`),
-  ];
-}
-
-/** Loads the addon `spec` found under `root` (build/Release, then prebuilds/<platform>-<arch>/). */
+/**
+ * Loads the addon `spec` of the package at `root`: node-gyp-build picks its local
+ * build (build/Release) or else the prebuilt binary for this platform.
+ */
 export function loadAddon<Binding>(root: string, spec: AddonSpec): LoadedAddon<Binding> {
-  const candidates = addonCandidates(root, spec);
-  const file = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!file) {
-    const folders = candidates.map((candidate) => path.dirname(candidate)).join(' and ');
+  const folder = path.join(root, spec.folder);
+  let file: string;
+  try {
+    file = nodeGypBuild.path(folder);
+  } catch (error) {
+    const folders = [
+      path.join(folder, 'build', 'Release'),
+      path.join(folder, 'prebuilds', `${process.platform}-${process.arch}`),
+    ];
     throw new AddonLoadError(
       'binary-missing',
-      folders,
-      `no ${path.basename(candidates[0])} in ${folders}`,
+      folders.join(' and '),
+      `no ${spec.file}.node in ${folders.join(' or ')} (${(error as Error).message.split('\n')[0]})`,
       spec.rebuild,
       spec.title,
     );
@@ -163,7 +170,7 @@ export function loadAddon<Binding>(root: string, spec: AddonSpec): LoadedAddon<B
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const binding = require(file) as Binding;
-    return { binding, path: file, prebuilt: file === candidates[1] };
+    return { binding, path: file, prebuilt: file.split(path.sep).includes('prebuilds') };
   } catch (error) {
     throw explainLoadFailure(file, error, spec);
   }

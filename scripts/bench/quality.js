@@ -1,25 +1,30 @@
 // Issue 14 benchmark: reconstruction quality per CPU-minute. Trains on one simulated
 // scan and reconstructs a scan of another object of the same kind (never the
-// training scan), N = 64, and reports amplitude/phase SSIM, PSNR, FRC50 at several
-// training budgets of one training run (the held-out reconstruction runs beside
-// training when a budget is passed, between optimiser steps).
+// training scan), N = 64, at several training budgets of one training run (the
+// held-out reconstruction runs beside training when a budget is passed). Each row
+// gives the network's own object and the object after physics refinement against the
+// held-out scan's patterns (the default reconstruction), with the R-factors.
+// `--object real` trains on tike's Siemens star (real data, no ground truth; found as
+// in test/helpers/realData.ts) and reports the R-factors and the agreement of two
+// independent halves of the scan instead.
 //
-//   node scripts/bench/quality.js [--object lines,grf] [--minutes 2,5,15] [--gridsize 2]
+//   node scripts/bench/quality.js [--object lines,grf,real] [--minutes 2,5,15] [--gridsize 1]
 //     [--n-filters-scale 1] [--train-images 4096] [--batch-size 16] [--learning-rate 1e-3]
-//     [--step 8] [--save model.ptpinn]
+//     [--step 8] [--save model.ptpinn] [--images DIR]
 'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const os = require('node:os');
+const path = require('node:path');
 const { parseArgs } = require('node:util');
 
-const path = require('node:path');
-
-const { Reconstructor, simulate, evaluate, capabilities, imageFigure } = require('../../dist/lib');
+const { Reconstructor, simulate, evaluate, capabilities, imageFigure, loadDataset } = require('../../dist/lib');
 
 const { values } = parseArgs({
   options: {
-    object: { type: 'string', default: 'lines,grf' },
+    object: { type: 'string', default: 'lines,grf,real' },
     minutes: { type: 'string', default: '2,5,15' },
-    gridsize: { type: 'string', default: '2' },
+    gridsize: { type: 'string', default: '1' },
     'n-filters-scale': { type: 'string', default: '1' },
     'train-images': { type: 'string', default: '4096' },
     'test-images': { type: 'string', default: '484' },
@@ -35,20 +40,92 @@ const { values } = parseArgs({
 const budgets = values.minutes.split(',').map(Number);
 const N = 64;
 const positions = { kind: 'raster', step: Number(values.step) };
+const f = (v, digits = 3) => (v === null || v === undefined ? '  n/a' : v.toFixed(digits));
 
-function row(minutes, seconds, steps, metrics) {
-  const f = (v) => (v === null || v === undefined ? '  n/a' : v.toFixed(v > 5 ? 2 : 3));
-  const { amplitude: a, phase: p } = metrics;
-  return (
-    `${String(minutes).padStart(5)} min  ${seconds.toFixed(0).padStart(5)} s  ${String(steps).padStart(6)} steps  ` +
-    `amp SSIM ${f(a.ssim)} PSNR ${f(a.psnr)} FRC50 ${f(a.frc50)}   ` +
-    `phase SSIM ${f(p.ssim)} PSNR ${f(p.psnr)} FRC50 ${f(p.frc50)}`
+/** The held-out scans: a simulated object of the kind, or the real star (no truth). */
+async function scans(kind, config) {
+  if (kind === 'real') {
+    const file = realDataFile();
+    if (!file) return undefined;
+    const star = await loadDataset(file, { cropTo: N });
+    return { train: star, test: star };
+  }
+  const seed = config.seed;
+  return {
+    train: simulate({ N, nImages: config.n_groups, seed, object: { kind }, positions }),
+    test: simulate({ N, nImages: Number(values['test-images']), seed: seed + 1000, object: { kind }, positions }),
+  };
+}
+
+function realDataFile() {
+  const candidates = [
+    process.env.PTYCHOPINN_REAL_DATA,
+    path.join(__dirname, '..', '..', '..', 'shared', 'real', 'siemens-star-small.npz'),
+    path.join(__dirname, '..', '..', '..', 'shared', 'real', 'siemens-star-small.npz.bz2'),
+  ].filter((file) => file && fs.existsSync(file));
+  if (!candidates.length) {
+    console.log('real: skipped (siemens-star-small.npz(.bz2) neither at PTYCHOPINN_REAL_DATA nor in ../shared/real/)');
+    return undefined;
+  }
+  const found = candidates[0];
+  if (!found.endsWith('.bz2')) return found;
+  const unpacked = path.join(os.tmpdir(), `ptychopinn-bench-${path.basename(found, '.bz2')}`);
+  if (!fs.existsSync(unpacked))
+    fs.writeFileSync(unpacked, execFileSync('bunzip2', ['-c', found], { maxBuffer: 1 << 30 }));
+  return unpacked;
+}
+
+function metricsOf(stitched, truth) {
+  const [height, width] = truth.shape;
+  return evaluate(
+    { object: { height: stitched.height, width: stitched.width, data: stitched.object.data }, origin: stitched.origin },
+    { height, width, data: truth.data },
   );
 }
 
-async function run(objectKind) {
-  const objectSpec = { kind: objectKind };
-  const caps = capabilities();
+function row(kind, minutes, seconds, steps, result, test) {
+  const head = `${kind.padEnd(6)}${String(minutes).padStart(5)} min ${seconds.toFixed(0).padStart(5)} s ${String(steps).padStart(6)} steps`;
+  const r = result.refinement;
+  const rFactors = r ? `R ${f(r.initialRFactor)} → ${f(r.finalRFactor)}` : '';
+  if (!test.objectGuess)
+    return { text: `${head}   ${rFactors}`, record: { rFactors: r && [r.initialRFactor, r.finalRFactor] } };
+  const network = metricsOf(result.network, test.objectGuess);
+  const refined = metricsOf(result, test.objectGuess);
+  const cells = (m) =>
+    `amp SSIM ${f(m.amplitude.ssim)} PSNR ${f(m.amplitude.psnr, 2)} FRC50 ${f(m.amplitude.frc50)} | phase SSIM ${f(m.phase.ssim)}`;
+  return {
+    text: `${head}   network: ${cells(network)}   refined: ${cells(refined)}   ${rFactors}`,
+    record: { network, refined, rFactors: [r.initialRFactor, r.finalRFactor] },
+  };
+}
+
+async function writeImages(kind, minutes, result, test) {
+  if (!values.images) return;
+  fs.mkdirSync(values.images, { recursive: true });
+  for (const [name, stitched] of [
+    ['network', result.network],
+    ['refined', result],
+  ]) {
+    for (const channel of ['amplitude', 'phase']) {
+      const figure = await imageFigure({
+        height: stitched.height,
+        width: stitched.width,
+        values: stitched[channel],
+        kind: channel,
+      });
+      await figure.writePng(path.join(values.images, `${kind}-${minutes}min-${name}-${channel}.png`));
+    }
+  }
+  if (minutes === budgets[0] && test.objectGuess) {
+    const [height, width] = test.objectGuess.shape;
+    const d = test.objectGuess.data;
+    const amplitude = Float32Array.from({ length: height * width }, (_, k) => Math.hypot(d[2 * k], d[2 * k + 1]));
+    const figure = await imageFigure({ height, width, values: amplitude, kind: 'amplitude' });
+    await figure.writePng(path.join(values.images, `${kind}-truth-amplitude.png`));
+  }
+}
+
+async function run(kind) {
   const config = {
     N,
     gridsize: Number(values.gridsize),
@@ -59,31 +136,15 @@ async function run(objectKind) {
     n_groups: Number(values['train-images']),
     seed: Number(values.seed),
   };
-  const seed = Number(values.seed);
-  const train = simulate({ N, nImages: config.n_groups, seed, object: objectSpec, positions });
-  const test = simulate({
-    N,
-    nImages: Number(values['test-images']),
-    seed: seed + 1000,
-    object: objectSpec,
-    positions,
-  });
+  const data = await scans(kind, config);
+  if (!data) return;
+  const { train, test } = data;
+  const caps = capabilities();
   console.log(
-    `LibTorch ${caps.libtorch.loadedVersion ?? caps.libtorch.version}, ${caps.threads.intraOp} threads, ` +
-      `${os.cpus().length} cores; ${objectKind}, train ${config.n_groups} patterns ` +
-      `(object ${train.objectGuess.shape[0]}², raster step ${values.step}), held-out ${values['test-images']} patterns of another object; ` +
-      `gridsize ${config.gridsize}, n_filters_scale ${config.n_filters_scale}, batch ${config.batch_size}, ` +
-      `lr ${config.learning_rate}`,
+    `${kind}: LibTorch ${caps.libtorch.loadedVersion ?? caps.libtorch.version}, ${caps.threads.intraOp} threads; ` +
+      `train ${train.xcoords.length} patterns, ${kind === 'real' ? 'reconstruct the same scan (no ground truth)' : `held-out ${test.xcoords.length} patterns of another object`}; ` +
+      `gridsize ${config.gridsize}, n_filters_scale ${config.n_filters_scale}, batch ${config.batch_size}, lr ${config.learning_rate}`,
   );
-
-  if (values.images) {
-    const [height, width] = test.objectGuess.shape;
-    const d = test.objectGuess.data;
-    const amplitude = Float32Array.from({ length: height * width }, (_, k) => Math.hypot(d[2 * k], d[2 * k + 1]));
-    await (
-      await imageFigure({ height, width, values: amplitude, kind: 'amplitude' })
-    ).writePng(path.join(values.images, `${objectKind}-truth-amplitude.png`));
-  }
   const reconstructor = Reconstructor.create(config);
   const controller = new AbortController();
   const results = [];
@@ -94,20 +155,11 @@ async function run(objectKind) {
   const evaluateAt = (minutes) => {
     const seconds = (performance.now() - started) / 1000;
     const atSteps = steps;
-    const evaluation = reconstructor.reconstruct(test).then((result) => {
-      const [height, width] = test.objectGuess.shape;
-      const metrics = evaluate(
-        { object: { height: result.height, width: result.width, data: result.object.data }, origin: result.origin },
-        { height, width, data: test.objectGuess.data },
-      );
-      results.push({ minutes, seconds, steps: atSteps, metrics });
-      if (values.images) {
-        const figure = { height: result.height, width: result.width, values: result.amplitude, kind: 'amplitude' };
-        return imageFigure(figure).then((image) =>
-          image.writePng(path.join(values.images, `${objectKind}-${minutes}min-amplitude.png`)),
-        );
-      }
-      console.log(row(minutes, seconds, atSteps, metrics));
+    const evaluation = reconstructor.reconstruct(test).then(async (result) => {
+      const { text, record } = row(kind, minutes, seconds, atSteps, result, test);
+      console.log(text);
+      results.push({ minutes, seconds, steps: atSteps, ...record });
+      await writeImages(kind, minutes, result, test);
     });
     pending.push(evaluation);
     return evaluation;
@@ -125,17 +177,13 @@ async function run(objectKind) {
     signal: controller.signal,
     onProgress: (event) => {
       if (event.type === 'batch') steps += 1;
-      if (event.type === 'epoch') {
-        const v = Number.isFinite(event.validationLoss) ? event.validationLoss.toFixed(1) : 'n/a';
-        process.stderr.write(`epoch ${event.epoch}: loss ${event.loss.toFixed(1)} val ${v} lr ${event.learningRate}\n`);
-      }
     },
   });
   clearInterval(timer);
   await Promise.all(pending);
   if (values.save) await reconstructor.saveModel(values.save);
   reconstructor.dispose();
-  console.log(JSON.stringify({ benchmark: 'quality', config, object: objectKind, step: positions.step, results }));
+  console.log(JSON.stringify({ benchmark: 'quality', config, object: kind, step: positions.step, results }));
 }
 
 (async () => {
