@@ -55,7 +55,10 @@ const DECLARED_MODEL: Record<keyof NativeModel, true> = {
 };
 
 function modelMembers(NativeModelClass: NativeBinding['NativeModel']): string[] {
-  const config = nativeModelConfig({ config: { ...DEFAULT_CONFIG, N: 32 }, probe: gaussianProbe(32), inputScale: 1 });
+  const config = nativeModelConfig(
+    { config: { ...DEFAULT_CONFIG, N: 32 }, probe: gaussianProbe(32), inputScale: 1 },
+    false,
+  );
   const model = new NativeModelClass({ ...config, nFiltersScale: 1 }, gaussianProbe(32), 'cpu');
   const members = Object.getOwnPropertyNames(Object.getPrototypeOf(model)).filter((name) => name !== 'constructor');
   model.dispose();

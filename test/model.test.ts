@@ -78,7 +78,7 @@ describe('network structure', () => {
   });
 
   it('treats a native configuration the schema would refuse as an internal error', () => {
-    const native = nativeModelConfig({ config: { ...DEFAULT_CONFIG, N: 32 }, probe: probe(32), inputScale: 1 });
+    const native = nativeModelConfig({ config: { ...DEFAULT_CONFIG, N: 32 }, probe: probe(32), inputScale: 1 }, false);
     const { NativeModel } = addon().binding;
     expect(() => new NativeModel({ ...native, N: 48 }, probe(48), 'cpu')).toThrow(/internal error: N = 48/);
     const { nFiltersScale, ...missing } = native;

@@ -39,10 +39,13 @@ function relativeNorm(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(diff / norm);
 }
 
-/** The same model in both engines, the TensorFlow one loaded with the LibTorch one's weights. */
+/**
+ * The same model in both engines, the TensorFlow one loaded with the LibTorch one's
+ * weights; both in float32 (LibTorch would infer in bfloat16 on a CPU that has it).
+ */
 function twins(fields: Partial<ReconstructorConfig>, inputScale = 1): [EngineModel, EngineModel] {
   const N = fields.N ?? DEFAULT_CONFIG.N;
-  const libtorch = createModel({ ...fields, backend: 'libtorch' }, probe(N), { inputScale });
+  const libtorch = createModel({ ...fields, backend: 'libtorch', precision: 'float32' }, probe(N), { inputScale });
   const tensorflow = createModel({ ...fields, backend: 'tensorflow' }, probe(N), { inputScale });
   tensorflow.loadStateDict(libtorch.stateDict());
   return [libtorch, tensorflow];

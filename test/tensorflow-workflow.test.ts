@@ -59,7 +59,8 @@ function objectError(a: Reconstruction, b: Reconstruction): number {
 }
 
 async function reconstructWith(file: string, backend: BackendName, data: PtychoDataset): Promise<Reconstruction> {
-  using model = await Reconstructor.openModel(file, { backend });
+  // float32 on both engines (LibTorch would infer in bfloat16 on a CPU that has it).
+  using model = await Reconstructor.openModel(file, { backend, training: { precision: 'float32' } });
   // Physics refinement runs in the LibTorch addon whatever engine ran the network:
   // the engines are compared on the network's own object.
   return model.reconstruct(data, { refine: false });

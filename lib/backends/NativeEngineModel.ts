@@ -8,11 +8,12 @@ export class NativeEngineModel implements EngineModel {
   constructor(
     readonly engine: EngineModel['engine'],
     private readonly native: NativeModel,
+    private readonly precision: ModelInfo['precision'],
   ) {}
 
   get info(): ModelInfo {
     const { device, parameterCount, training, intensityScale } = this.native.info;
-    return { device, parameterCount, training, intensityScale };
+    return { device, parameterCount, training, intensityScale, precision: this.precision };
   }
 
   async train(data: TrainingData, call: TrainCall): Promise<TrainResult> {

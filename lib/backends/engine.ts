@@ -65,6 +65,8 @@ export interface ModelInfo {
   training: boolean;
   /** exp(log_scale): the intensity scale as trained. */
   intensityScale: number;
+  /** What the network's convolutions compute in. */
+  precision: 'float32' | 'bfloat16';
 }
 
 export interface EngineModel extends Disposable {

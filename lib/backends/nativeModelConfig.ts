@@ -4,7 +4,8 @@ import type { ReconstructorConfig } from '../config/schema';
 import type { NativeModelConfig } from '../native/binding';
 import type { ModelSpec } from './engine';
 
-export function nativeModelConfig(spec: ModelSpec): Required<NativeModelConfig> {
+/** `bfloat16`: the precision the engine resolved `config.precision` to. */
+export function nativeModelConfig(spec: ModelSpec, bfloat16: boolean): Required<NativeModelConfig> {
   const config: ReconstructorConfig = spec.config;
   return {
     N: config.N,
@@ -23,5 +24,6 @@ export function nativeModelConfig(spec: ModelSpec): Required<NativeModelConfig> 
     paddedSize: 0,
     seed: config.seed,
     translation: spec.translation ?? 'kernels',
+    bfloat16,
   };
 }

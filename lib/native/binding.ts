@@ -97,6 +97,8 @@ export interface NativeModelConfig {
   seed?: number;
   /** 'grid_sample' builds the model from LibTorch ops only (benchmark baseline). */
   translation?: Translation;
+  /** bfloat16 convolutions (LibTorch engine only). */
+  bfloat16?: boolean;
 }
 
 export interface NativeTrainOptions {

@@ -14,6 +14,7 @@ export const ADJUSTABLE_FIELDS = [
   'stitch_crop',
   'refine_iterations',
   'refine_probe',
+  'precision',
   'device',
 ] as const satisfies readonly (keyof ReconstructorConfig)[];
 

@@ -23,6 +23,7 @@ model::ModelConfig modelConfigFromJs(const Napi::Object& o) {
   c.paddedSize = fields.integer("paddedSize");
   c.seed = static_cast<uint64_t>(fields.integer("seed"));
   c.translation = physics::parseTranslation(fields.string("translation"));
+  c.bfloat16 = fields.boolean("bfloat16");
   model::checkInvariants(c);
   return c;
 }

@@ -30,6 +30,8 @@ struct ModelConfig {
   // grid_sample: the baseline built only from LibTorch ops, for benchmarks.
   physics::Translation translation = physics::Translation::Kernels;
   uint64_t seed = 0;  // weight initialisation
+  // bfloat16 convolutions (LibTorch engine, CPU; the TensorFlow engine refuses it).
+  bool bfloat16 = false;
 
   int64_t channels() const { return gridsize * gridsize; }
   // Object patches the network predicts per group: C with object_big, else 1.

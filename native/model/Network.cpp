@@ -1,5 +1,7 @@
 #include "model/Network.h"
 
+#include "model/LowerPrecision.h"
+
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/pooling.h>
 #include <torch/nn/modules/upsampling.h>
@@ -99,16 +101,19 @@ torch::Tensor DecoderImpl::head(const torch::Tensor& x) const {
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& features) {
   auto x = blocks_->forward(features);
-  if (!config_.padObject) return head(outer_->forward(x));
+  if (!config_.padObject) return head(outer_->forward(x).to(torch::kFloat));
   const int64_t channels = x.size(1), pad = config_.N / 4;
   // The main branch predicts only the central N/2 window; zero-pad it to N.
-  auto central = head(main_->forward(x.narrow(1, 0, channels - 4)));
+  // The heads and what follows in float32, whatever precision the convolutions ran in.
+  auto central = head(main_->forward(x.narrow(1, 0, channels - 4)).to(torch::kFloat));
   auto out = torch::constant_pad_nd(central, {pad, pad, pad, pad});
-  if (config_.probeBig) out = out + swish(outer_->forward(x.narrow(1, channels - 4, 4))) * outerMask_;
+  if (config_.probeBig) {
+    out = out + swish(outer_->forward(x.narrow(1, channels - 4, 4)).to(torch::kFloat)) * outerMask_;
+  }
   return out;
 }
 
-NetworkImpl::NetworkImpl(const ModelConfig& config) {
+NetworkImpl::NetworkImpl(const ModelConfig& config) : bfloat16_(config.bfloat16) {
   encoder_ = nn::Sequential();
   int64_t in = config.channels();
   for (int64_t w : encoderWidths(config.N)) {
@@ -128,8 +133,15 @@ NetworkImpl::NetworkImpl(const ModelConfig& config) {
 }
 
 torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
-  auto features = encoder_->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
-  auto amplitude = amplitude_->forward(features), phase = phase_->forward(features);
+  torch::Tensor amplitude, phase;
+  {
+    // Inference only: oneDNN's bfloat16 weight-gradient kernels measured slower than
+    // float32 here, so training (and its validation) stays float32.
+    LowerPrecision convolutions(bfloat16_ && c10::InferenceMode::is_enabled());
+    auto features = encoder_->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
+    amplitude = amplitude_->forward(features);
+    phase = phase_->forward(features);
+  }
   // amp·e^{i·phase} written out: torch::polar's backward takes the gradient of the
   // magnitude as Re(conj(g)·sgn(z)), which flips its sign where the magnitude is
   // negative, as the swish of the outer branch can be (checked against finite

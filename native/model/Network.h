@@ -36,6 +36,7 @@ class NetworkImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
 
  private:
+  bool bfloat16_;
   torch::nn::Sequential encoder_{nullptr};
   Decoder amplitude_{nullptr};
   Decoder phase_{nullptr};

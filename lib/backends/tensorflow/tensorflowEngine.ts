@@ -1,6 +1,7 @@
 // The TensorFlow engine: the ptychopinn_tf.node addon over the TensorFlow C API,
 // built where TensorFlow was found. When it does not load, the engine is
 // unavailable and says why (the loader's file, cause and fix).
+import { ConfigError } from '../../config/schema';
 import { tensorflowAddon } from '../../native';
 import type { TensorFlowBinding } from '../../native/binding';
 import { AddonLoadError, type LoadedAddon } from '../../native/loader';
@@ -26,8 +27,15 @@ export function tensorflowEngineFrom(load: () => LoadedAddon<TensorFlowBinding>)
       }
     },
     createModel(spec: ModelSpec): EngineModel {
-      const native = new (load().binding.NativeModel)(nativeModelConfig(spec), spec.probe, spec.config.device);
-      return new NativeEngineModel('tensorflow', native);
+      const { binding } = load();
+      if (spec.config.precision === 'bfloat16') {
+        throw new ConfigError(
+          'precision',
+          "precision 'bfloat16' is the LibTorch engine's; the TensorFlow engine computes in float32 (use 'auto' or 'float32')",
+        );
+      }
+      const native = new binding.NativeModel(nativeModelConfig(spec, false), spec.probe, spec.config.device);
+      return new NativeEngineModel('tensorflow', native, 'float32');
     },
   };
 }
