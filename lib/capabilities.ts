@@ -20,6 +20,8 @@ export interface Capabilities {
     cxx11Abi: boolean;
   };
   cuda: { compiled: boolean; available: boolean; devices: NativeCudaDevice[] };
+  /** c10d backends for data-parallel training ('gloo', 'nccl'), or why there are none. */
+  distributed: { backends: string[]; unavailableReason: string };
   threads: { intraOp: number; interop: number; parallelInfo: string };
   mkldnn: boolean;
   mkl: boolean;
@@ -57,6 +59,7 @@ export function capabilities(): Capabilities {
         cxx11Abi: native.cxx11Abi,
       },
       cuda: { compiled: native.cudaCompiled, available: native.cudaAvailable, devices: native.cudaDevices },
+      distributed: { backends: native.distributedBackends, unavailableReason: native.distributedUnavailableReason },
       threads: { intraOp: native.numThreads, interop: native.numInteropThreads, parallelInfo: native.parallelInfo },
       mkldnn: native.mkldnn,
       mkl: native.mkl,

@@ -34,6 +34,7 @@ export {
   type Reconstruction,
   type ReconstructOptions,
   type TrainOptions,
+  type TrainProgress,
 } from './workflow/Reconstructor';
 export { WorkflowError } from './workflow/prepare';
 export { reconstructionArrays } from './workflow/reconstructionArrays';
@@ -42,6 +43,8 @@ export { imageFigure, type ImageFigure } from './render/imageFigure';
 export { lossFigure } from './render/lossFigure';
 export { comparisonFigure, type ComparedReconstruction, type ComparisonFigure } from './render/comparisonFigure';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load';
+// Data-parallel training (issue 13): a rank's place in the run, from the launchers' variables.
+export { readDistributedEnvironment, type DistributedEnvironment } from './config/env';
 export {
   ConfigError,
   DEFAULT_CONFIG,

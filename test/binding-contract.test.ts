@@ -29,6 +29,7 @@ const DECLARED: Record<keyof NativeBinding, true> = {
   StitchCanvas: true,
   NativeModel: true,
   refineObject: true,
+  epochShards: true,
   bench: true,
 };
 

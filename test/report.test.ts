@@ -19,6 +19,7 @@ const CAPABILITIES: Capabilities = {
   addon: { path: '/somewhere/ptychopinn.node', prebuilt: false },
   libtorch: { version: '2.13.0', loadedVersion: '2.13.0+cpu', library: '/somewhere/libtorch_cpu.so', cxx11Abi: true },
   cuda: { compiled: false, available: false, devices: [] },
+  distributed: { backends: ['gloo'], unavailableReason: '' },
   threads: { intraOp: 2, interop: 2, parallelInfo: '' },
   mkldnn: true,
   mkl: true,

@@ -19,6 +19,13 @@ export class NativeEngineModel implements EngineModel {
   async train(data: TrainingData, call: TrainCall): Promise<TrainResult> {
     const { signal, onProgress, settings } = call;
     signal?.throwIfAborted();
+    // Only LibTorch's trainer joins a data-parallel run (c10d); another would train alone, unnoticed.
+    if (settings.distributed.worldSize > 1 && this.engine !== 'libtorch') {
+      throw new Error(
+        `the ${this.engine} engine trains in one process only (WORLD_SIZE=${settings.distributed.worldSize}); ` +
+          'data-parallel training needs the libtorch engine',
+      );
+    }
     const abort = () => this.native.abortTraining();
     signal?.addEventListener('abort', abort, { once: true });
     try {

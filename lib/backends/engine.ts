@@ -7,6 +7,7 @@ import type {
   JsTensor,
   LossAndGradients,
   NativeBatch,
+  NativeDistributedOptions,
   NativeTrainData,
   StateDict,
   TrainEvent,
@@ -49,7 +50,16 @@ export interface TrainingSettings {
   checkpointEvery: number;
   /** Seed of the validation split and the shuffles. */
   seed: number;
+  /** This process's place in a data-parallel run (a world of one: training alone). */
+  distributed: DistributedSettings;
 }
+
+/**
+ * Data parallelism: each rank trains its piece of every batch and steps with the
+ * gradients averaged over all ranks; they meet at a c10d store that rank 0 (or the
+ * launcher) hosts.
+ */
+export type DistributedSettings = NativeDistributedOptions;
 
 export interface TrainCall {
   settings: TrainingSettings;

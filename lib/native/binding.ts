@@ -38,6 +38,10 @@ export interface NativeCapabilities {
   mkl: boolean;
   parallelInfo: string;
   cxx11Abi: boolean;
+  /** c10d backends compiled in for data-parallel training ('gloo', 'nccl'); empty: none. */
+  distributedBackends: string[];
+  /** Why Gloo is missing from this build; '' when it is there. */
+  distributedUnavailableReason: string;
 }
 
 export type Weighting = 'probe' | 'central_mask' | 'uniform';
@@ -115,6 +119,29 @@ export interface NativeTrainOptions {
   checkpointEvery?: number;
   /** Seed of the validation split and the shuffles. */
   seed?: number;
+  /** This process's place in a data-parallel run; a world of one trains alone. */
+  distributed?: NativeDistributedOptions;
+}
+
+/**
+ * Data-parallel training (LibTorch engine): rendezvous at a c10d TCPStore, Gloo (CPU)
+ * or NCCL (CUDA) collectives.
+ */
+export interface NativeDistributedOptions {
+  worldSize: number;
+  /** 0 … worldSize − 1; rank 0 alone hands out checkpoints (and hosts the store unless the launcher does). */
+  rank: number;
+  /** Host of the rendezvous store; '' in a world of one. */
+  masterAddress: string;
+  masterPort: number;
+  /** The launcher (torchrun's agent) hosts the store: rank 0 connects to it instead of hosting one. */
+  launcherHostsStore: boolean;
+  /** Keys of this run go under it ('' for none; torchrun: one per restart attempt). */
+  storePrefix: string;
+  /** Bound on joining and on each collective: a rank that hangs is reported after it. */
+  timeoutSeconds: number;
+  /** Network interface for Gloo ('': this host's name, or loopback with a loopback master address). */
+  socketInterface: string;
 }
 
 /** Normalised amplitudes X (M, C, N, N) and relative positions (M, C, 2) [x, y]. */
@@ -154,6 +181,10 @@ export interface BatchEvent {
 
 export type StateDict = Record<string, JsTensor>;
 
+/**
+ * In a data-parallel run a batch's loss is over this rank's piece of it, epoch records
+ * are over every rank's groups, and only rank 0 hands out checkpoints.
+ */
 export type TrainEvent =
   | BatchEvent
   | ({ type: 'epoch' } & EpochRecord)
@@ -297,6 +328,12 @@ export interface NativeBinding {
   StitchCanvas: new (height: number, width: number, dtype: DType) => NativeStitchCanvas;
 
   NativeModel: new (config: NativeModelConfig, probe: JsTensor, device: string) => NativeModel;
+
+  /**
+   * The groups each rank trains on in `epoch`, batch by batch ([rank][batch][i]), as the
+   * trainer deals them out: every group once per epoch, a global batch split among the ranks.
+   */
+  epochShards(groups: number, batchSize: number, worldSize: number, seed: number, epoch: number): number[][][];
 
   /** Physics refinement on libuv's pool; abort() stops it within one mini-batch. */
   refineObject(

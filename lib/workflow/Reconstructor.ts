@@ -5,6 +5,7 @@
 import type { EngineModel } from '../backends/engine';
 import { requireBackend, resolveBackendName } from '../backends/registry';
 import { BundleError, readBundle, writeBundle, type BundleManifest, type TrainingSummary } from '../bundle/bundle';
+import type { DistributedEnvironment } from '../config/env';
 import { loadConfig } from '../config/load';
 import { validateConfig, type BackendName, type ReconstructorConfig } from '../config/schema';
 import { goodPixelMask, patternSize, type PtychoDataset } from '../data/dataset';
@@ -20,13 +21,22 @@ import { trainingSettings } from '../backends/trainingSettings';
 
 export type { Reconstruction, ReconstructOptions } from './reconstructScan';
 
+/** A training event with the rank of the process that sent it (0 when training alone). */
+export type TrainProgress = TrainEvent & { rank: number };
+
 export interface TrainOptions {
   validationData?: PtychoDataset;
   signal?: AbortSignal;
-  onProgress?: (event: TrainEvent) => void;
+  onProgress?: (event: TrainProgress) => void;
   /** Write the model bundle here every `checkpointEvery` epochs and on abort (atomically). */
   checkpointPath?: string;
   checkpointEvery?: number;
+  /**
+   * Train as one rank of a data-parallel run (readDistributedEnvironment() reads what
+   * launchers set); every rank calls train() with the same data and configuration.
+   * Only rank 0 writes checkpoints.
+   */
+  distributed?: DistributedEnvironment;
 }
 
 export interface OpenModelOptions {
@@ -138,6 +148,7 @@ export class Reconstructor implements Disposable {
       settings: trainingSettings(config, {
         hasValidationData: options.validationData !== undefined,
         checkpointEvery: path ? (options.checkpointEvery ?? 0) : 0,
+        distributed: options.distributed,
       }),
       signal: options.signal ? AbortSignal.any([options.signal, checkpoints.signal]) : checkpoints.signal,
       onProgress: (event) => {
@@ -146,7 +157,7 @@ export class Reconstructor implements Disposable {
           history.push(record);
         }
         if (event.type === 'checkpoint' && path) checkpoints.enqueue(event.stateDict, event.aborted);
-        options.onProgress?.(event);
+        options.onProgress?.({ ...event, rank: options.distributed?.rank ?? 0 });
       },
     });
     await checkpoints.settle();

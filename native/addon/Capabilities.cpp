@@ -1,4 +1,5 @@
-// What this build of the addon can do: LibTorch version, CUDA, threads, MKL-DNN.
+// What this build of the addon can do: LibTorch version, CUDA, threads, MKL-DNN,
+// distributed training backends.
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
@@ -8,6 +9,7 @@
 #include "addon/Guard.h"
 #include "addon/Registry.h"
 #include "common/Threads.h"
+#include "training/Distributed.h"
 #if PTYCHOPINN_WITH_CUDA
 #include "cuda/CudaRuntime.h"
 #endif
@@ -56,6 +58,11 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
     caps.Set("mkl", at::hasMKL());
     caps.Set("parallelInfo", at::get_parallel_info());
     caps.Set("cxx11Abi", static_cast<bool>(_GLIBCXX_USE_CXX11_ABI));
+    auto backends = training::distributedBackends();
+    auto backendNames = Napi::Array::New(env, backends.size());
+    for (size_t i = 0; i < backends.size(); ++i) backendNames.Set(static_cast<uint32_t>(i), backends[i]);
+    caps.Set("distributedBackends", backendNames);
+    caps.Set("distributedUnavailableReason", training::distributedUnavailableReason());
     return caps;
   });
 }

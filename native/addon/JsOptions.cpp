@@ -81,4 +81,10 @@ std::string CompleteObject::string(const char* key) const {
   return v.As<Napi::String>().Utf8Value();
 }
 
+CompleteObject CompleteObject::object(const char* key) const {
+  auto v = object_.Get(key);
+  if (!v.IsObject()) missing(key, "an object");
+  return CompleteObject(v.As<Napi::Object>(), what_ + "." + key);
+}
+
 }  // namespace ptychopinn::addon

@@ -26,6 +26,7 @@ class CompleteObject {
   double number(const char* key) const;
   bool boolean(const char* key) const;
   std::string string(const char* key) const;
+  CompleteObject object(const char* key) const;
 
  private:
   [[noreturn]] void missing(const char* key, const char* type) const;

@@ -11,5 +11,6 @@ void registerStitchCanvas(Napi::Env env, Napi::Object exports);
 void registerBenchmarks(Napi::Env env, Napi::Object exports);
 void registerModel(Napi::Env env, Napi::Object exports);
 void registerRefine(Napi::Env env, Napi::Object exports);
+void registerEpochShards(Napi::Env env, Napi::Object exports);
 
 }  // namespace ptychopinn::addon

@@ -41,6 +41,15 @@ training::TrainOptions trainOptionsFromJs(const Napi::Object& o) {
   t.earlyStoppingPatience = fields.integer("earlyStoppingPatience");
   t.checkpointEvery = fields.integer("checkpointEvery");
   t.seed = static_cast<uint64_t>(fields.integer("seed"));
+  const auto distributed = fields.object("distributed");
+  t.distributed.worldSize = distributed.integer("worldSize");
+  t.distributed.rank = distributed.integer("rank");
+  t.distributed.masterAddress = distributed.string("masterAddress");
+  t.distributed.masterPort = distributed.integer("masterPort");
+  t.distributed.launcherHostsStore = distributed.boolean("launcherHostsStore");
+  t.distributed.storePrefix = distributed.string("storePrefix");
+  t.distributed.timeoutSeconds = distributed.number("timeoutSeconds");
+  t.distributed.socketInterface = distributed.string("socketInterface");
   training::checkInvariants(t);
   return t;
 }

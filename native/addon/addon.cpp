@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ptychopinn::addon::registerBenchmarks(env, exports);
   ptychopinn::addon::registerModel(env, exports);
   ptychopinn::addon::registerRefine(env, exports);
+  ptychopinn::addon::registerEpochShards(env, exports);
   return exports;
 }
 

@@ -1,6 +1,8 @@
 // The training loop (reference §6 defaults): Adam, reduce-on-plateau, optional early
 // stopping, seeded validation split and shuffles. It runs on a thread of its own and
-// talks to JS only through a ProgressSink.
+// talks to JS only through a ProgressSink. With more than one rank (data parallelism,
+// Distributed.h) each process runs this loop on its piece of every batch (Sharding.h)
+// and steps with the gradients averaged over all ranks.
 #pragma once
 #include <torch/types.h>
 
@@ -38,7 +40,10 @@ class ProgressSink {
 StateDict copyState(model::PtychoPINN& model);
 
 // Trains `model` in place. Each optimiser step holds `weightsLock` exclusively, so
-// inference may run between steps. Returns within one batch once `abort` is set.
+// inference may run between steps. Returns within one batch once `abort` is set (on
+// any rank: every rank stops at the same step). Across ranks the epoch records, the
+// learning-rate schedule and early stopping use the losses over all ranks' groups;
+// only rank 0 hands out checkpoints. A failed rank throws DistributedError.
 TrainResult train(model::PtychoPINN& model, std::shared_mutex& weightsLock, const TrainData& data,
                   const TrainOptions& options, ProgressSink& sink, const std::atomic<bool>& abort);
 

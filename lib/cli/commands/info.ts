@@ -30,6 +30,7 @@ export function registerInfo(program: Command): void {
         ...caps.cuda.devices.map(
           (d) => `  cuda:${d.index}  ${d.name}, ${formatBytes(d.totalMemoryBytes)}, compute ${d.computeCapability}`,
         ),
+        `distributed training: ${caps.distributed.backends.join(', ') || `not built (${caps.distributed.unavailableReason})`}`,
         'engines:',
         ...available.map(engineLine),
       ];

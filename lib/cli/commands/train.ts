@@ -2,7 +2,10 @@ import path from 'node:path';
 
 import type { Command } from 'commander';
 
+import { capabilities } from '../../capabilities';
+import { readDistributedEnvironment } from '../../config/env';
 import { loadConfig } from '../../config/load';
+import type { ReconstructorConfig } from '../../config/schema';
 import { loadDataset } from '../../data/datasetFile';
 import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
@@ -14,9 +17,11 @@ import {
   datasetOptions,
   type DatasetFlags,
 } from '../configFlags';
+import { runLocalRanks, withoutOption } from '../localRanks';
 import { trainingSummary, writeReport, writeTrainingOutputs } from '../resultFiles';
 import { progressReporter } from '../progress';
 import { abortOnInterrupt } from '../signals';
+import { CliError } from '../terminal';
 
 interface TrainFlags extends DatasetFlags {
   trainData: string;
@@ -25,6 +30,7 @@ interface TrainFlags extends DatasetFlags {
   config?: string;
   checkpointEvery?: string;
   initFrom?: string;
+  nproc?: string;
   json?: boolean;
   quiet?: boolean;
   [flag: string]: unknown;
@@ -38,12 +44,33 @@ export function registerTrain(program: Command): void {
     .option('--test-data <file.npz>', 'validation dataset (default: a seeded 5 % of the training groups)')
     .requiredOption('--output-dir <dir>', 'where model.ptpinn, history.json, loss.png and report.html go')
     .option('--checkpoint-every <epochs>', 'also write model.ptpinn every so many epochs (always on Ctrl-C)')
-    .option('--init-from <model.ptpinn>', 'fine-tune an existing model instead of starting afresh');
+    .option('--init-from <model.ptpinn>', 'fine-tune an existing model instead of starting afresh')
+    .option(
+      '--nproc <n>',
+      'train in n processes on this machine (data parallel: each takes 1/n of every batch); ' +
+        'launchers such as torchrun set WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT instead',
+    );
   addConfigFlags(command);
   addDatasetFlags(command);
-  addOutputFlags(command).action(async (flags: TrainFlags) => {
-    const { config, notes, stated } = loadConfig({ file: flags.config, overrides: configOverrides(flags) });
-    const reporter = progressReporter(flags, config.nepochs);
+  addOutputFlags(command).action(async (flags: TrainFlags, self: Command) => {
+    const nproc = flags.nproc === undefined ? 1 : Number(flags.nproc);
+    if (!Number.isInteger(nproc) || nproc < 1)
+      throw new CliError(`--nproc: expected a positive integer, got '${flags.nproc}'`);
+    if (nproc > 1) {
+      const { backends, unavailableReason } = capabilities().distributed;
+      if (!backends.includes('gloo'))
+        throw new CliError(`--nproc ${nproc}: this build cannot train in more than one process: ${unavailableReason}`);
+      const messages = progressReporter(flags, 0);
+      process.exitCode = await runLocalRanks(nproc, withoutOption(self.parent!.args, '--nproc'), messages.message);
+      return;
+    }
+    const distributed = readDistributedEnvironment();
+    // Rank 0 speaks for the run and writes its files; the other ranks print only errors.
+    const firstRank = (distributed?.rank ?? 0) === 0;
+    const loaded = loadConfig({ file: flags.config, overrides: configOverrides(flags) });
+    const { notes, stated } = loaded;
+    const config = distributed ? onLocalDevice(loaded.config, distributed.localRank) : loaded.config;
+    const reporter = progressReporter(firstRank ? flags : { quiet: true }, config.nepochs);
     notes.forEach((note) => reporter.message(note));
     const readOptions = datasetOptions(flags);
     const train = await loadDataset(flags.trainData, readOptions);
@@ -63,8 +90,10 @@ export function registerTrain(program: Command): void {
         onProgress: (event) => reporter.onEvent(event),
         checkpointPath: modelFile,
         checkpointEvery,
+        distributed,
       });
       reporter.stop();
+      if (!firstRank) return;
       const figures = await writeTrainingOutputs(flags.outputDir, reconstructor, summary);
       const fraction = reconstructor.config.validation_fraction;
       await writeReport(
@@ -106,4 +135,10 @@ export function registerTrain(program: Command): void {
       reconstructor.dispose();
     }
   });
+}
+
+/** One CUDA device per rank on a machine (LOCAL_RANK), as torchrun's ranks use them. */
+function onLocalDevice(config: ReconstructorConfig, localRank: number): ReconstructorConfig {
+  const cuda = config.device === 'cuda' || (config.device === 'auto' && capabilities().cuda.available);
+  return cuda ? { ...config, device: `cuda:${localRank}` } : config;
 }
