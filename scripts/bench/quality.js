@@ -9,7 +9,7 @@
 // independent halves of the scan instead.
 //
 //   node scripts/bench/quality.js [--object lines,grf,real] [--minutes 2,5,15] [--gridsize 1]
-//     [--n-filters-scale 1] [--train-images 4096] [--batch-size 16] [--learning-rate 1e-3]
+//     [--n-filters-scale 1] [--train-images 4096] [--objects 1] [--batch-size 16] [--learning-rate 1e-3]
 //     [--step 8] [--save model.ptpinn] [--images DIR]
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     gridsize: { type: 'string', default: '1' },
     'n-filters-scale': { type: 'string', default: '1' },
     'train-images': { type: 'string', default: '4096' },
+    objects: { type: 'string', default: '1' },
     'test-images': { type: 'string', default: '484' },
     'batch-size': { type: 'string', default: '16' },
     'learning-rate': { type: 'string', default: '1e-3' },
@@ -51,9 +52,44 @@ async function scans(kind, config) {
     return { train: star, test: star };
   }
   const seed = config.seed;
+  const objects = Number(values.objects);
+  const per = Math.round(config.n_groups / objects);
+  const parts = Array.from({ length: objects }, (_, o) =>
+    simulate({ N, nImages: per, seed: seed + o, object: { kind }, positions }),
+  );
   return {
-    train: simulate({ N, nImages: config.n_groups, seed, object: { kind }, positions }),
+    train: parts.length === 1 ? parts[0] : sideBySide(parts),
     test: simulate({ N, nImages: Number(values['test-images']), seed: seed + 1000, object: { kind }, positions }),
+  };
+}
+
+/**
+ * Several scans as one training set: each object's positions moved far to the right
+ * of the last, so no group mixes two objects. The merged set has no ground truth.
+ */
+function sideBySide(parts) {
+  const plane = N * N;
+  const M = parts.reduce((sum, part) => sum + part.xcoords.length, 0);
+  const diffraction = new Float32Array(M * plane);
+  const xcoords = new Float64Array(M);
+  const ycoords = new Float64Array(M);
+  let first = 0;
+  parts.forEach((part, o) => {
+    diffraction.set(part.diffraction.data, first * plane);
+    part.xcoords.forEach((x, i) => {
+      xcoords[first + i] = x + o * 10000;
+      ycoords[first + i] = part.ycoords[i];
+    });
+    first += part.xcoords.length;
+  });
+  const { probeGuess, nphotons } = parts[0];
+  return {
+    diffraction: { dtype: 'float32', shape: [M, N, N], data: diffraction },
+    probeGuess,
+    xcoords,
+    ycoords,
+    nphotons,
+    notes: [],
   };
 }
 
