@@ -1,50 +1,53 @@
-// bfloat16 convolutions for the network on this thread while a guard lives: LibTorch's
-// autocast runs them in bfloat16 from the float32 weights. On CPUs with bfloat16
-// instructions (AVX512-BF16, AMX) oneDNN infers about 2x faster on this network.
+// LibTorch's autocast on the CPU, set for this thread while a guard lives: bfloat16
+// convolutions from the float32 weights (and their backward), or plain float32. On
+// CPUs with bfloat16 instructions (AVX512-BF16, AMX) oneDNN runs this network's wide
+// convolutions about 2x faster in bfloat16; its narrow last ones (1-4 output
+// channels) are slower there (the bfloat16 weight-gradient kernel took 10-127 ms for
+// 64 → 4 channels at 64², float32 a few), so the network keeps those in float32.
 #pragma once
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
 namespace ptychopinn::model {
 
-class LowerPrecision {
+class Autocast {
  public:
-  explicit LowerPrecision(bool enabled) : enabled_(enabled) {
-    if (!enabled_) return;
+  explicit Autocast(bool bfloat16) {
 #if TORCH_VERSION_MAJOR >= 2
     previous_ = at::autocast::is_autocast_enabled(at::kCPU);
     previousType_ = at::autocast::get_autocast_dtype(at::kCPU);
-    at::autocast::set_autocast_dtype(at::kCPU, at::kBFloat16);
-    at::autocast::set_autocast_enabled(at::kCPU, true);
 #else
     previous_ = at::autocast::is_cpu_enabled();
     previousType_ = at::autocast::get_autocast_cpu_dtype();
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    at::autocast::set_cpu_enabled(true);
 #endif
-    at::autocast::increment_nesting();
+    set(bfloat16, at::kBFloat16);
+    if (bfloat16) at::autocast::increment_nesting();
+    entered_ = bfloat16;
   }
 
-  ~LowerPrecision() {
-    if (!enabled_) return;
+  ~Autocast() {
     // Casts of the weights are cached per autocast region; the outermost one drops them.
-    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-#if TORCH_VERSION_MAJOR >= 2
-    at::autocast::set_autocast_enabled(at::kCPU, previous_);
-    at::autocast::set_autocast_dtype(at::kCPU, previousType_);
-#else
-    at::autocast::set_cpu_enabled(previous_);
-    at::autocast::set_autocast_cpu_dtype(previousType_);
-#endif
+    if (entered_ && at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    set(previous_, previousType_);
   }
 
-  LowerPrecision(const LowerPrecision&) = delete;
-  LowerPrecision& operator=(const LowerPrecision&) = delete;
+  Autocast(const Autocast&) = delete;
+  Autocast& operator=(const Autocast&) = delete;
 
  private:
-  bool enabled_;
+  static void set(bool enabled, at::ScalarType type) {
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_dtype(at::kCPU, type);
+    at::autocast::set_autocast_enabled(at::kCPU, enabled);
+#else
+    at::autocast::set_autocast_cpu_dtype(type);
+    at::autocast::set_cpu_enabled(enabled);
+#endif
+  }
+
   bool previous_ = false;
   at::ScalarType previousType_ = at::kBFloat16;
+  bool entered_ = false;
 };
 
 }  // namespace ptychopinn::model

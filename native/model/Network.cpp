@@ -99,18 +99,37 @@ torch::Tensor DecoderImpl::head(const torch::Tensor& x) const {
   throw std::logic_error("unhandled activation");
 }
 
+// The narrow last convolutions (C_out channels) and the heads run in float32,
+// whatever precision the wide convolutions ran in (see LowerPrecision.h).
 torch::Tensor DecoderImpl::forward(const torch::Tensor& features) {
   auto x = blocks_->forward(features);
-  if (!config_.padObject) return head(outer_->forward(x).to(torch::kFloat));
+  if (!config_.padObject) return head(outerBranch(x));
   const int64_t channels = x.size(1), pad = config_.N / 4;
-  // The main branch predicts only the central N/2 window; zero-pad it to N.
-  // The heads and what follows in float32, whatever precision the convolutions ran in.
-  auto central = head(main_->forward(x.narrow(1, 0, channels - 4)).to(torch::kFloat));
-  auto out = torch::constant_pad_nd(central, {pad, pad, pad, pad});
-  if (config_.probeBig) {
-    out = out + swish(outer_->forward(x.narrow(1, channels - 4, 4)).to(torch::kFloat)) * outerMask_;
+  torch::Tensor central;
+  {
+    Autocast float32(false);
+    // The main branch predicts only the central N/2 window; zero-pad it to N.
+    central = head(main_->forward(x.narrow(1, 0, channels - 4).to(torch::kFloat)));
   }
+  auto out = torch::constant_pad_nd(central, {pad, pad, pad, pad});
+  if (config_.probeBig) out = out + swish(outerBranch(x.narrow(1, channels - 4, 4))) * outerMask_;
   return out;
+}
+
+// The outer branch: its up-block in the caller's precision, its last convolution in float32.
+torch::Tensor DecoderImpl::outerBranch(const torch::Tensor& x) {
+  auto y = x;
+  const size_t last = outer_->size() - 1;
+  size_t index = 0;
+  for (auto& layer : *outer_) {
+    if (index++ < last) {
+      y = layer.forward(y);
+    } else {
+      Autocast float32(false);
+      y = layer.forward(y.to(torch::kFloat));
+    }
+  }
+  return y;
 }
 
 NetworkImpl::NetworkImpl(const ModelConfig& config) : bfloat16_(config.bfloat16) {
@@ -135,9 +154,7 @@ NetworkImpl::NetworkImpl(const ModelConfig& config) : bfloat16_(config.bfloat16)
 torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
   torch::Tensor amplitude, phase;
   {
-    // Inference only: oneDNN's bfloat16 weight-gradient kernels measured slower than
-    // float32 here, so training (and its validation) stays float32.
-    LowerPrecision convolutions(bfloat16_ && c10::InferenceMode::is_enabled());
+    Autocast convolutions(bfloat16_);
     auto features = encoder_->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
     amplitude = amplitude_->forward(features);
     phase = phase_->forward(features);

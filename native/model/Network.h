@@ -19,6 +19,7 @@ class DecoderImpl : public torch::nn::Module {
 
  private:
   torch::Tensor head(const torch::Tensor& x) const;
+  torch::Tensor outerBranch(const torch::Tensor& x);
 
   ModelConfig config_;
   bool phase_;
