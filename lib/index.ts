@@ -21,6 +21,7 @@ export { DatasetError } from './data/errors';
 export { goodPixelMask, type InputKind, type PtychoDataset } from './data/dataset';
 export { datasetFromArrays, type DatasetOptions } from './data/contract';
 export { datasetArrays, loadDataset, saveDataset } from './data/datasetFile';
+export { ScanFile } from './data/scanFile';
 export { diffractionScaleFactor, normalizeDiffraction } from './data/normalize';
 export { groupPositions, type GroupingOptions, type Groups } from './data/grouping';
 export { readPtychodus, type PtychodusData, type PtychodusMetadata } from './data/ptychodusRead';
@@ -33,6 +34,7 @@ export {
   type OpenModelOptions,
   type Reconstruction,
   type ReconstructOptions,
+  type StreamedReconstructOptions,
   type TrainOptions,
   type TrainProgress,
 } from './workflow/Reconstructor';

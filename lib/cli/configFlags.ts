@@ -89,9 +89,12 @@ export function addRefineFlags(command: Command): Command {
   return command
     .option(
       '--refine-iterations <n>',
-      'passes of physics refinement against the scan (0: the network alone; default 20)',
+      "passes of physics refinement against the scan (0: the network alone; default: the model's refine_iterations, 50)",
     )
-    .option('--refine-probe', 'refine the probe together with the object (an approximately known probe)');
+    .option(
+      '--refine-probe',
+      "refine the probe together with the object (an approximately known probe; the model's refine_probe is on by default)",
+    );
 }
 
 /** The refinement the flags ask for; undefined keeps the model's configuration. */

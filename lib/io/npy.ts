@@ -121,6 +121,13 @@ export function readNpyHeader(bytes: Uint8Array, where: string): NpyHeader | und
   return { descr, dataOffset, shape, fortranOrder: /'fortran_order'\s*:\s*True/.test(header) };
 }
 
+/** Bytes per element of a numeric descriptor ('<f4': 4, '<c8': 8); undefined for others. */
+export function npyItemSize(descr: string): number | undefined {
+  const code = CODES[descr.replace(/^[<|=]/, '')];
+  if (!code || descr.startsWith('>')) return undefined;
+  return code.bytesPerValue * (isComplex(code.dtype) ? 2 : 1);
+}
+
 /** Whether a descriptor denotes a pickled Python object array. */
 export function isObjectDescr(descr: string): boolean {
   return /^[|<>=]?O\d*$/.test(descr);
@@ -135,6 +142,14 @@ export function isObjectDescr(descr: string): boolean {
 export function decodeNpy(buffer: ArrayBuffer, where: string): NpyArray {
   const header = readNpyHeader(new Uint8Array(buffer), where);
   if (!header) throw new NpyFormatError(`${where} is truncated: it ends inside its .npy header`);
+  return decodeNpyData(header, buffer, where);
+}
+
+/**
+ * The array `header` describes, its data at `header.dataOffset` in `buffer`: a whole
+ * .npy file, or a slice of one read on its own with the header's shape changed to it.
+ */
+export function decodeNpyData(header: NpyHeader, buffer: ArrayBuffer, where: string): NpyArray {
   const { descr, shape, dataOffset } = header;
   if (isObjectDescr(descr)) {
     throw new NpyFormatError(

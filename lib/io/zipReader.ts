@@ -21,6 +21,12 @@ export type Peek = (head: Uint8Array) => 'read' | 'skip' | 'more';
 /** Copies up to `length` bytes at `position` of the archive into `bytes` at `offset`; resolves the count. */
 type ReadAt = (bytes: Uint8Array, offset: number, length: number, position: number) => Promise<number>;
 
+/** A stored member's bytes, read a range at a time. */
+export interface StoredMember {
+  size: number;
+  read(position: number, length: number): Promise<Uint8Array>;
+}
+
 const STORED = 0;
 const DEFLATED = 8;
 /** Bytes per read from the file. */
@@ -105,6 +111,35 @@ export class ZipReader {
       throw new ZipFormatError(`${where} is corrupt (CRC-32 mismatch); the file was damaged, re-copy or re-save it`);
     }
     return buffer;
+  }
+
+  /**
+   * Reads byte ranges of a stored (uncompressed) member straight from the archive, so
+   * that a large array can be read a slice at a time. There is no CRC check: that
+   * needs the whole member.
+   */
+  async storedMember(entry: yauzl.Entry): Promise<StoredMember> {
+    const where = `${this.file}: member ${entry.fileName}`;
+    if (entry.compressionMethod !== STORED || entry.isEncrypted()) {
+      throw new ZipFormatError(`${where} is compressed; only stored (uncompressed) members can be read in slices`);
+    }
+    const start = await this.dataStart(entry, entry.uncompressedSize, where);
+    const size = entry.uncompressedSize;
+    return {
+      size,
+      read: async (position, length) => {
+        if (position < 0 || position + length > size) {
+          throw new ZipFormatError(`${where}: bytes [${position}, ${position + length}) are outside its ${size}`);
+        }
+        const bytes = new Uint8Array(allocate(length, where));
+        for (let filled = 0; filled < length;) {
+          const bytesRead = await this.readAt(bytes, filled, length - filled, start + position + filled);
+          if (bytesRead === 0) throw truncated(where, new Error('unexpected end of file'));
+          filled += bytesRead;
+        }
+        return bytes;
+      },
+    };
   }
 
   private async dataStart(entry: yauzl.Entry, length: number, where: string): Promise<number> {

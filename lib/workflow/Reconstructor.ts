@@ -11,15 +11,18 @@ import { validateConfig, type BackendName, type ReconstructorConfig } from '../c
 import { goodPixelMask, patternSize, type PtychoDataset } from '../data/dataset';
 import { intensityScale, normalizeProbe } from '../data/normalize';
 import type { JsTensor, StateDict, TrainEvent } from '../native/binding';
+import type { ScanFile } from '../data/scanFile';
 import { CheckpointWriter } from './checkpoints';
 import { adjustedConfig } from './fineTuning';
 import { manifestFields } from './manifest';
 import { checkPatternSize, gatherAmplitudes, gatherPositions, prepareGroups, WorkflowError } from './prepare';
 import { reconstructScan, type Reconstruction, type ReconstructOptions } from './reconstructScan';
+import { reconstructScanFile, type StreamedReconstructOptions } from './reconstructScanFile';
 import { eventStream, type EventStream } from './trainEvents';
 import { trainingSettings } from '../backends/trainingSettings';
 
 export type { Reconstruction, ReconstructOptions } from './reconstructScan';
+export type { StreamedReconstructOptions } from './reconstructScanFile';
 
 /** A training event with the rank of the process that sent it (0 when training alone). */
 export type TrainProgress = TrainEvent & { rank: number };
@@ -177,6 +180,16 @@ export class Reconstructor implements Disposable {
   /** Predicts every pattern of `data`, stitches the object and (by default) refines it against the data. */
   async reconstruct(data: PtychoDataset, options: ReconstructOptions = {}): Promise<Reconstruction> {
     const result = await reconstructScan(this.requireModel(), this.currentConfig, data, options);
+    return { ...result, trainedBackend: this.trainedBy };
+  }
+
+  /**
+   * reconstruct() for a scan read from its file a slice at a time (ScanFile.open):
+   * memory stays flat in the number of patterns. The network's object only: physics
+   * refinement needs every pattern in memory, and gridsize 1 models only.
+   */
+  async reconstructStreamed(scan: ScanFile, options: StreamedReconstructOptions = {}): Promise<Reconstruction> {
+    const result = await reconstructScanFile(this.requireModel(), this.currentConfig, scan, options);
     return { ...result, trainedBackend: this.trainedBy };
   }
 

@@ -6,7 +6,8 @@ import type { ReconstructorConfig } from '../config/schema';
 import { patternSize, type PtychoDataset } from '../data/dataset';
 import { refineObject, type RefineOptions, type RefinementSummary } from '../refine/refineObject';
 import { coveringCrop } from '../stitch/coveringCrop';
-import { patchPositions, Stitcher, type StitchedObject } from '../stitch/Stitcher';
+import { patchPositions, type StitchedObject } from '../stitch/Stitcher';
+import { predictAndStitch } from './predictAndStitch';
 import { checkPatternSize, gatherAmplitudes, prepareGroups } from './prepare';
 
 export interface ReconstructOptions {
@@ -53,8 +54,8 @@ export interface Reconstruction extends StitchedObject {
   };
 }
 
-/** Groups per native inference call: measured on 2 cores (README, "Speed"). */
-const DEFAULT_INFER_BATCH = 64;
+/** Groups per native inference call (README, "Speed"). */
+export const DEFAULT_INFER_BATCH = 64;
 
 export async function reconstructScan(
   model: EngineModel,
@@ -71,47 +72,17 @@ export async function reconstructScan(
   const absolute = patchPositions(groups.centres, groups.relativePositions, C);
   const chunk = options.chunkGroups ?? 1024;
   const stitchCrop = options.stitchCrop ?? Math.min(N, Math.max(config.stitch_crop, coveringCrop(absolute)));
-  let inferMs = 0;
-  let stitchMs = 0;
-  let stitched: StitchedObject;
-  {
-    using stitcher = new Stitcher(absolute, stitchCrop);
-    // A pipeline: while the native workers infer one chunk, the next is gathered and
-    // the last is stitched here, so preparing data never leaves the workers idle.
-    const infer = (first: number) => {
-      options.signal?.throwIfAborted();
-      const count = Math.min(chunk, groups.count - first);
-      const started = performance.now();
-      const patches = model.infer(gatherAmplitudes(data, prepared, first, count), {
-        batchSize: options.batchSize ?? DEFAULT_INFER_BATCH,
-      });
-      return { first, count, started, patches };
-    };
-    let running = infer(0);
-    try {
-      for (;;) {
-        const { first, count, started, patches } = running;
-        const predicted = await patches;
-        inferMs += performance.now() - started;
-        const done = first + count >= groups.count;
-        if (!done) running = infer(first + count);
-        const t = performance.now();
-        stitcher.add(
-          { dtype: 'complex64', shape: [count * C, N, N], data: predicted.data },
-          absolute.subarray(first * C * 2, (first + count) * C * 2),
-        );
-        stitchMs += performance.now() - t;
-        if (done) break;
-      }
-    } catch (error) {
-      // The chunk still in flight is abandoned; its outcome no longer matters.
-      running.patches.catch(() => undefined);
-      throw error;
-    }
-    const t = performance.now();
-    stitched = stitcher.finish();
-    stitchMs += performance.now() - t;
-  }
+  const { stitched, inferMs, stitchMs } = await predictAndStitch(model, {
+    count: groups.count,
+    C,
+    N,
+    absolute,
+    stitchCrop,
+    chunk,
+    batchSize: options.batchSize ?? DEFAULT_INFER_BATCH,
+    signal: options.signal,
+    amplitudes: async (first, count) => gatherAmplitudes(data, prepared, first, count),
+  });
   const refineOptions = resolveRefine(config, options.refine);
   const refined = refineOptions
     ? await refineObject(stitched, data, { ...refineOptions, signal: options.signal })
@@ -144,7 +115,7 @@ export async function reconstructScan(
 /** The sigmoid head's ceiling, less a margin: amplitudes above it are saturated. */
 const SIGMOID_CEILING = 0.98;
 
-function fractionAtCeiling(amplitude: Float32Array): number {
+export function fractionAtCeiling(amplitude: Float32Array): number {
   let saturated = 0;
   for (const value of amplitude) if (value >= SIGMOID_CEILING) saturated += 1;
   return amplitude.length ? saturated / amplitude.length : 0;

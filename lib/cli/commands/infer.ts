@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { readEnvironment } from '../../config/env';
 import { loadDataset } from '../../data/datasetFile';
+import { ScanFile } from '../../data/scanFile';
 import { runReport } from '../../report/runReport';
 import { Reconstructor } from '../../workflow/Reconstructor';
 import {
@@ -22,6 +23,7 @@ import {
   writeReport,
 } from '../resultFiles';
 import { abortOnInterrupt } from '../signals';
+import { CliError } from '../terminal';
 
 interface InferFlags extends DatasetFlags, RefineFlags {
   model: string;
@@ -31,6 +33,7 @@ interface InferFlags extends DatasetFlags, RefineFlags {
   backend?: string;
   json?: boolean;
   quiet?: boolean;
+  stream?: boolean;
 }
 
 export function registerInfer(program: Command): void {
@@ -46,19 +49,31 @@ export function registerInfer(program: Command): void {
     .option(
       '--backend <b>',
       'engine to run the model on: libtorch (aliases pytorch, torch) or tensorflow (default: PTYCHOPINN_BACKEND, else the one that trained it)',
+    )
+    .option(
+      '--stream',
+      'read the patterns from the file a slice at a time: memory flat in the scan size (gridsize 1 models, NPZ saved by numpy.savez; the network alone, no refinement)',
     );
   addDatasetFlags(command);
   addRefineFlags(command);
   addOutputFlags(command).action(async (flags: InferFlags) => {
     const refine = refineOptions(flags);
-    const data = await loadDataset(flags.data, datasetOptions(flags));
+    if (flags.stream && refine) {
+      throw new CliError(
+        '--stream reconstructs with the network alone: physics refinement needs every pattern in memory; drop --stream or the --refine flags',
+      );
+    }
+    using scan = flags.stream ? await ScanFile.open(flags.data, datasetOptions(flags)) : undefined;
+    const data = scan ? scan.first : await loadDataset(flags.data, datasetOptions(flags));
     const reconstructor = await Reconstructor.openModel(flags.model, {
       device: flags.device,
       backend: flags.backend ?? readEnvironment().backend,
     });
     const interrupt = abortOnInterrupt(() => process.stderr.write('interrupted\n'));
     try {
-      const result = await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
+      const result = scan
+        ? await reconstructor.reconstructStreamed(scan, { signal: interrupt.signal })
+        : await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       const out = flags.outputDir;
       const shape = [result.height, result.width];
       const { metrics, figures } = await writeReconstructionOutputs(out, result, data);
