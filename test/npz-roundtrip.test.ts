@@ -148,3 +148,26 @@ describe('damaged files are refused with a message that says what is wrong', () 
     await expect(readNpz(file)).rejects.toThrow(/is big-endian \(>f4\); convert it with arr\.astype/);
   });
 });
+
+describe('arrays too large for one zip buffer', () => {
+  it('are streamed into the archive and read back exactly (the 10⁵-pattern scans of --stream)', async () => {
+    // 260 MiB: past the size from which writeNpz streams a member from the array's memory.
+    const shape = [1040, 256, 256];
+    const data = new Float32Array(shape[0] * shape[1] * shape[2]);
+    for (let i = 0; i < data.length; i += 4099) data[i] = i / 7;
+    const file = path.join(dir, 'large.npz');
+    await writeNpz(
+      file,
+      { diff3d: { dtype: 'float32', shape, data }, n: { dtype: 'int64', shape: [], data: new BigInt64Array([3n]) } },
+      { compress: false },
+    );
+    const back = (await readNpz(file)).arrays;
+    const read = back.get('diff3d')!;
+    expect(read.shape).toEqual(shape);
+    let mismatches = 0;
+    for (let i = 0; i < data.length; i += 1) if (read.data[i] !== data[i]) mismatches += 1;
+    expect(mismatches).toBe(0);
+    expect(back.get('n')!.data[0]).toBe(3n);
+    fs.rmSync(file);
+  }, 60_000);
+});

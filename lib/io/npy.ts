@@ -8,6 +8,7 @@ import {
   elementCount,
   isComplex,
   type NpyArray,
+  type NumericArray,
   type NumericData,
   type NumericDType,
   type StringArray,
@@ -273,6 +274,32 @@ export function encodeNpy(array: NpyArray, where: string): Uint8Array {
     );
   }
   return new Uint8Array(dump(array.data, array.shape, { dtype: NPYJS_CODES[array.dtype] }));
+}
+
+const ONE_BYTE = new Set(['bool', 'int8', 'uint8']);
+
+/**
+ * The .npy header (format 1.0) of a numeric array, for writers that send its data
+ * from where it lies. The header is padded so that the data start 64-byte aligned.
+ */
+export function encodeNpyHeader(array: NumericArray, where: string): Uint8Array {
+  const width = isComplex(array.dtype) ? 2 : 1;
+  if (array.data.length !== elementCount(array.shape) * width) {
+    throw new TypeError(
+      `${where}: ${array.dtype} data of length ${array.data.length} does not fit shape ${describeShape(array.shape)}`,
+    );
+  }
+  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
+  const dict = `{'descr': '${ONE_BYTE.has(array.dtype) ? '|' : '<'}${NPYJS_CODES[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const unpadded = MAGIC.length + 4 + dict.length + 1;
+  const text = `${dict}${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
+  if (text.length > 0xffff)
+    throw new TypeError(`${where}: shape ${describeShape(array.shape)} makes too long a header`);
+  const bytes = new Uint8Array(MAGIC.length + 4 + text.length);
+  bytes.set(MAGIC);
+  bytes.set([1, 0, text.length & 0xff, text.length >> 8], MAGIC.length);
+  bytes.set(Buffer.from(text, 'latin1'), MAGIC.length + 4);
+  return bytes;
 }
 
 function encodeStrings(array: StringArray, count: number, where: string): Uint8Array {

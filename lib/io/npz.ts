@@ -1,12 +1,13 @@
 // NPZ archives as numpy.savez / savez_compressed write them: one `<key>.npy` member
 // per array, stored or deflated, Zip64 allowed.
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import yazl from 'yazl';
 
 import { writeFileAtomic } from './atomicWrite';
 import type { NpyArray } from './ndarray';
-import { decodeNpy, encodeNpy, isObjectDescr, readNpyHeader } from './npy';
+import { decodeNpy, encodeNpy, encodeNpyHeader, isObjectDescr, readNpyHeader } from './npy';
 import { ZipReader } from './zipReader';
 
 export interface SkippedMember {
@@ -135,17 +136,38 @@ export async function npzBuffer(
   return buffer(npzStream(arrays, options, 'npzBuffer()'));
 }
 
+/**
+ * Arrays larger than this are streamed into the archive from their own memory: yazl
+ * takes buffers of at most 1 GiB, and a copy of a large array would double its memory.
+ */
+const STREAMED_MEMBER_BYTES = 256 << 20;
+
 function npzStream(arrays: Readonly<Record<string, NpyArray>>, options: WriteNpzOptions, caller: string) {
   const compress = options.compress ?? true;
   const zip = new yazl.ZipFile();
+  const member = { compress, mtime: MEMBER_TIME, mode: 0o100644 };
   for (const [key, array] of Object.entries(arrays)) {
-    const npy = encodeNpy(array, `${caller}: key '${key}'`);
-    zip.addBuffer(Buffer.from(npy.buffer, npy.byteOffset, npy.byteLength), `${key}.npy`, {
-      compress,
-      mtime: MEMBER_TIME,
-      mode: 0o100644,
-    });
+    const where = `${caller}: key '${key}'`;
+    if (array.dtype !== 'str' && array.data.byteLength > STREAMED_MEMBER_BYTES) {
+      const header = encodeNpyHeader(array, where);
+      zip.addReadStream(Readable.from(npyChunks(header, array.data)), `${key}.npy`, {
+        ...member,
+        size: header.byteLength + array.data.byteLength,
+      });
+      continue;
+    }
+    const npy = encodeNpy(array, where);
+    zip.addBuffer(Buffer.from(npy.buffer, npy.byteOffset, npy.byteLength), `${key}.npy`, member);
   }
   zip.end();
   return zip.outputStream;
+}
+
+/** The header, then views of the data 16 MiB at a time. */
+function* npyChunks(header: Uint8Array, data: ArrayBufferView): Generator<Buffer> {
+  yield Buffer.from(header);
+  const chunk = 16 << 20;
+  for (let offset = 0; offset < data.byteLength; offset += chunk) {
+    yield Buffer.from(data.buffer, data.byteOffset + offset, Math.min(chunk, data.byteLength - offset));
+  }
 }
