@@ -43,6 +43,8 @@ describe('ScanFile', () => {
       Array.from(whole.diffraction.data.subarray(40 * 1024, 47 * 1024)),
     );
     expect(Array.from(slice.ycoords)).toEqual(Array.from(whole.ycoords.subarray(40, 47)));
+    // As many patterns as pixels on a side: still patterns first, as in the file.
+    expect((await scan.slice(0, 32)).diffraction.shape).toEqual([32, 32, 32]);
     await expect(scan.slice(85, 6)).rejects.toThrow(/patterns \[85, 91\) are outside its 90/);
   });
 

@@ -82,14 +82,15 @@ export class ScanFile implements Disposable {
         );
       }
       // Each slice is converted as the first: an integer-valued slice of float
-      // amplitudes must not be taken for counts.
+      // amplitudes must not be taken for counts; and a slice of N patterns of N × N
+      // is patterns first, as the file is.
       const source = {
         file,
         member,
         header,
         diffKey,
         small,
-        options: { ...options, inputKind: options.inputKind ?? 'amplitude' },
+        options: { ...options, inputKind: options.inputKind ?? 'amplitude', layout: 'MNN' as const },
       };
       const count = Math.min(M, FIRST_SLICE);
       const first = sliceDataset(source, 0, count, await readPatterns(source, 0, count));
