@@ -472,7 +472,7 @@ class Machine {
     }
     return text
       .slice(1, -1)
-      .replace(/\\x([0-9a-fA-F]{2})|\\(['"\\])|\\n/g, (escape: string, hex: string, char: string) =>
+      .replace(/\\x([0-9a-fA-F]{2})|\\(['"\\])|\\n/g, (_escape: string, hex: string, char: string) =>
         hex ? String.fromCharCode(parseInt(hex, 16)) : (char ?? '\n'),
       );
   }

@@ -14,12 +14,16 @@ export class NumpyDtype implements Buildable {
   constructor(readonly code: string) {}
 
   setState(state: PickleValue, where: string): void {
-    if (!Array.isArray(state) || typeof state[1] !== 'string') throw new PickleError(`${where}: malformed NumPy dtype state`);
+    if (!Array.isArray(state) || typeof state[1] !== 'string')
+      throw new PickleError(`${where}: malformed NumPy dtype state`);
     this.byteOrder = state[1];
   }
 }
 
-const NUMPY_DTYPES: Record<string, { dtype: NumericDType; Array: new (buffer: ArrayBuffer) => NumericData; size: number }> = {
+const NUMPY_DTYPES: Record<
+  string,
+  { dtype: NumericDType; Array: new (buffer: ArrayBuffer) => NumericData; size: number }
+> = {
   b1: { dtype: 'bool', Array: Uint8Array, size: 1 },
   i1: { dtype: 'int8', Array: Int8Array, size: 1 },
   u1: { dtype: 'uint8', Array: Uint8Array, size: 1 },
@@ -39,7 +43,9 @@ function numpyType(dtype: NumpyDtype, where: string) {
   const type = NUMPY_DTYPES[dtype.code.replace(/^[<>|=]/, '')];
   if (!type) throw new PickleError(`${where}: NumPy dtype '${dtype.code}' is not a numeric type ptychopinn reads`);
   if (dtype.byteOrder === '>' && type.size > 1) {
-    throw new PickleError(`${where}: big-endian NumPy data ('>${dtype.code}') is not supported; re-save it little-endian`);
+    throw new PickleError(
+      `${where}: big-endian NumPy data ('>${dtype.code}') is not supported; re-save it little-endian`,
+    );
   }
   return type;
 }
@@ -62,13 +68,17 @@ export class NumpyArray implements Buildable, NumericArray {
     }
     if (!(dtype instanceof NumpyDtype)) throw new PickleError(`${where}: NumPy array without a dtype`);
     if (!(raw instanceof Uint8Array)) {
-      throw new PickleError(`${where}: NumPy array of Python objects (dtype '${dtype.code}'), which is never unpickled`);
+      throw new PickleError(
+        `${where}: NumPy array of Python objects (dtype '${dtype.code}'), which is never unpickled`,
+      );
     }
     const type = numpyType(dtype, where);
     const dims = shape as number[];
     const count = elementCount(dims);
     if (raw.length !== count * type.size) {
-      throw new PickleError(`${where}: NumPy array of shape (${dims}) needs ${count * type.size} bytes, holds ${raw.length}`);
+      throw new PickleError(
+        `${where}: NumPy array of shape (${dims}) needs ${count * type.size} bytes, holds ${raw.length}`,
+      );
     }
     const data = new type.Array(raw.slice().buffer);
     this.dtype = type.dtype;
@@ -86,7 +96,8 @@ function fortranToC(data: NumericData, shape: number[], width: number): NumericD
   for (let flat = 0; flat < count; flat += 1) {
     let source = 0;
     for (let axis = shape.length - 1; axis >= 0; axis -= 1) source = source * shape[axis] + index[axis];
-    for (let k = 0; k < width; k += 1) (out as Float64Array)[flat * width + k] = (data as Float64Array)[source * width + k];
+    for (let k = 0; k < width; k += 1)
+      (out as Float64Array)[flat * width + k] = (data as Float64Array)[source * width + k];
     for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
       if (++index[axis] < shape[axis]) break;
       index[axis] = 0;
@@ -110,12 +121,15 @@ function numpyScalar(args: PickleValue[], where: string): PickleValue {
     throw new PickleError(`${where}: malformed NumPy scalar`);
   }
   const type = numpyType(dtype, where);
-  if (raw.length !== type.size) throw new PickleError(`${where}: NumPy scalar of ${raw.length} bytes for '${dtype.code}'`);
+  if (raw.length !== type.size)
+    throw new PickleError(`${where}: NumPy scalar of ${raw.length} bytes for '${dtype.code}'`);
   const values = new type.Array(raw.slice().buffer);
   if (type.dtype.startsWith('complex')) return { dtype: type.dtype, shape: [], data: values } satisfies NumericArray;
   const value = values[0];
   if (type.dtype === 'bool') return value !== 0;
-  return typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+  return typeof value === 'bigint' &&
+    value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+    value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
     : value;
 }
@@ -138,7 +152,8 @@ function dictFrom(args: PickleValue[], where: string): Map<PickleValue, PickleVa
   if (items === undefined) return map;
   if (!Array.isArray(items)) throw new PickleError(`${where}: an ordered dict made from something other than pairs`);
   for (const pair of items) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new PickleError(`${where}: an ordered dict item is not a pair`);
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new PickleError(`${where}: an ordered dict item is not a pair`);
     map.set(pair[0], pair[1]);
   }
   return map;
@@ -204,7 +219,8 @@ export const DATA_GLOBALS: ReadonlyMap<string, AllowedGlobal> = new Map<string, 
     'tensorflow.python.framework.ops.convert_to_tensor',
     {
       call: ([value], where) => {
-        if (!(value instanceof NumpyArray)) throw new PickleError(`${where}: a TensorFlow tensor without a NumPy value`);
+        if (!(value instanceof NumpyArray))
+          throw new PickleError(`${where}: a TensorFlow tensor without a NumPy value`);
         return value;
       },
     },

@@ -101,7 +101,10 @@ function rebuildTensor(args: PickleValue[], where: string): TensorRef {
     throw new PickleError(`${where}: malformed tensor (storage, offset, size, stride)`);
   }
   const tensor = new TensorRef(storage, offset, shape as number[], stride as number[]);
-  const last = shape.reduce<number>((end, size, axis) => end + ((size as number) - 1) * (stride[axis] as number), offset);
+  const last = shape.reduce<number>(
+    (end, size, axis) => end + ((size as number) - 1) * (stride[axis] as number),
+    offset,
+  );
   if (shape.every((size) => (size as number) > 0) && last >= storage.count) {
     throw new PickleError(`${where}: tensor of size (${shape}) reaches past its storage of ${storage.count} items`);
   }
