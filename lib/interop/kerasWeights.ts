@@ -3,7 +3,8 @@
 // and its real name as attribute `name`. PtychoPINN never names its convolutions, so
 // Keras numbers them in the order the model code created them (conv2d, conv2d_1, …):
 // that order, not the file's, tells each one's role.
-import { type H5File, type H5Group, readFloat32 } from '../io/hdf5';
+import { type H5File, type H5Group, readArray } from '../io/hdf5';
+import type { NumericArray } from '../io/ndarray';
 import { ModelImportError } from './importedModel';
 
 export interface KerasConv {
@@ -40,8 +41,8 @@ export function kerasConvolutions(file: H5File, where: string): KerasConv[] {
           'architecture variant cannot be imported',
       );
     }
-    const kernel = readFloat32(file, file.get(`layers/${key}/vars/0`) as never, 4);
-    const bias = readFloat32(file, file.get(`layers/${key}/vars/1`) as never, 1);
+    const kernel = float32(readArray(file, `layers/${key}/vars/0`, { rank: 4 }), `${where}: layer '${name}' kernel`);
+    const bias = float32(readArray(file, `layers/${key}/vars/1`, { rank: 1 }), `${where}: layer '${name}' bias`);
     convolutions.push({ name, kernel, bias: bias.data, order: Number(order[1] ?? 0) });
   }
   return convolutions.sort((a, b) => a.order - b.order).map(({ order: _, ...conv }) => conv);
@@ -59,4 +60,10 @@ function checkNoNestedWeights(file: H5File, path: string, name: string, where: s
     }
     if (child?.type === 'Group') checkNoNestedWeights(file, `${path}/${key}`, name, where);
   }
+}
+
+function float32(array: NumericArray, where: string): { shape: number[]; data: Float32Array } {
+  if (array.dtype !== 'float32')
+    throw new ModelImportError(`${where} is ${array.dtype}; Keras float32 weights are needed`);
+  return { shape: array.shape, data: array.data as Float32Array };
 }
