@@ -125,24 +125,42 @@ export interface ReadArrayOptions {
  * preallocated typed array, `rowsPerRead` rows of the leading axis at a time.
  */
 export function readArray(file: H5File, path: string, options: ReadArrayOptions = {}): NumericArray {
-  const dataset = requireDataset(file, path);
+  const dataset = checkedDataset(file, path, options.rank);
+  const rows = dataset.shape?.[0] ?? 1;
+  return readRows(file, path, 0, rows, options.rowsPerRead ?? rows);
+}
+
+/** Rows [start, start + count) of the leading axis (a scalar: its one value), `rowsPerRead` at a time. */
+export function readRows(file: H5File, path: string, start: number, count: number, rowsPerRead = count): NumericArray {
+  const dataset = checkedDataset(file, path);
   const where = `${file.filename}: dataset '${path}'`;
   const shape = dataset.shape ?? [];
-  if (options.rank !== undefined && shape.length !== options.rank) {
-    throw new Hdf5Error(`${where} has rank ${shape.length} (shape [${shape}]); rank ${options.rank} is needed`);
-  }
   const { dtype, Array } = numericType(dataset, where);
   const width = dtype.startsWith('complex') ? 2 : 1;
-  const rows = shape[0] ?? 1;
-  const rowLength = (shape.length === 0 ? 1 : shape.slice(1).reduce((a, b) => a * b, 1)) * width;
-  const data = new Array(rows * rowLength);
-  const step = shape.length === 0 ? 1 : Math.max(1, options.rowsPerRead ?? rows);
-  for (let first = 0; first < rows; first += step) {
-    const last = Math.min(rows, first + step);
-    const values = shape.length === 0 ? [dataset.value] : dataset.slice([[first, last]]);
-    fill(data, first * rowLength, values as unknown as ArrayLike<unknown>, width);
+  const rowLength = shape.slice(1).reduce((a, b) => a * b, 1) * width;
+  const data = new Array(count * rowLength);
+  if (shape.length === 0) {
+    fill(data, 0, [dataset.value], width);
+    return { dtype, shape, data };
   }
-  return { dtype, shape, data };
+  const step = Math.max(1, rowsPerRead);
+  for (let first = start; first < start + count; first += step) {
+    const last = Math.min(start + count, first + step);
+    fill(data, (first - start) * rowLength, dataset.slice([[first, last]]) as unknown as ArrayLike<unknown>, width);
+  }
+  return { dtype, shape: [count, ...shape.slice(1)], data };
+}
+
+/** The dataset at `path`, of `rank` when given (else an error naming file, path and shape). */
+export function checkedDataset(file: H5File, path: string, rank?: number): H5Dataset {
+  const dataset = requireDataset(file, path);
+  const shape = dataset.shape ?? [];
+  if (rank !== undefined && shape.length !== rank) {
+    throw new Hdf5Error(
+      `${file.filename}: dataset '${path}' has rank ${shape.length} (shape [${shape}]); rank ${rank} is needed`,
+    );
+  }
+  return dataset;
 }
 
 /** Copies h5wasm's values (a typed array, numbers, or [r, i] pairs for complex) into `data` at `offset`. */
