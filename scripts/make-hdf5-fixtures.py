@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes fixtures/hdf5/ with h5py, for test/hdf5.test.ts:
 
-- scan.h5 and scan.npz: the first 48 patterns of fixtures/lines-n64-test.npz in the
+- scan.h5 and scan.npz: the first 48 patterns of fixtures/lines-n32.npz in the
   dataset contract (diff3d, probeGuess, xcoords, ycoords, objectGuess, nphotons), the
-  same arrays in both; scan.h5's diff3d is stored in gzip'd chunks of 8 patterns.
+  same arrays in both (scan.npz uncompressed, so it can be streamed too); scan.h5's
+  diff3d is stored in gzip'd chunks of 8 patterns.
 - product.h5: a Ptychodus product file (the layout of Ptychodus' H5ProductFileIO:
   file attributes name, comments, detector_object_distance_m, probe_energy_eV,
   probe_photon_count, exposure_time_s; probe (1, 1, N, N) and object (1, H, W)
@@ -27,15 +28,15 @@ CENTER_M = (1e-6, -2e-6)
 
 
 def contract():
-    source = np.load(os.path.join(ROOT, 'fixtures', 'lines-n64-test.npz'))
+    source = np.load(os.path.join(ROOT, 'fixtures', 'lines-n32.npz'))
     arrays = {key: source[key] for key in CONTRACT_KEYS}
     for key in ['diff3d', 'xcoords', 'ycoords']:
         arrays[key] = arrays[key][:48]
-    np.savez_compressed(os.path.join(OUT, 'scan.npz'), **arrays)
+    np.savez(os.path.join(OUT, 'scan.npz'), **arrays)
     with h5py.File(os.path.join(OUT, 'scan.h5'), 'w') as f:
         for key, value in arrays.items():
             if key == 'diff3d':
-                f.create_dataset(key, data=value, chunks=(8, 64, 64), compression='gzip')
+                f.create_dataset(key, data=value, chunks=(8,) + value.shape[1:], compression='gzip')
             else:
                 f.create_dataset(key, data=value)
 
