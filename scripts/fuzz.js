@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Fuzzes the NPZ and model-bundle readers: seeded byte flips, truncations and
-// insertions of valid files (whole archives, and single members inside an archive
-// rebuilt around them), each run through readNpz / readNpzBuffer +
-// datasetFromArrays or readManifest + Reconstructor.openModel on the engine --backend
-// names (the bundle is that engine's too). A case ends parsed
+// Fuzzes the NPZ, model-bundle and model-import readers: seeded byte flips,
+// truncations and insertions of valid files (whole archives, and single members
+// inside an archive rebuilt around them), each run through readNpz / readNpzBuffer +
+// datasetFromArrays, readManifest + Reconstructor.openModel, or
+// Reconstructor.importModel (PtychoPINN's wts.h5.zip and Lightning .ckpt fixtures) on
+// the engine --backend names (the bundle is that engine's too). A case ends parsed
 // (ok), in a clean library error, or in a failure: any other throw (RangeError,
 // engine TypeError, non-Error), a hang past --hang-ms, or a crashed process.
 //
 //   node scripts/fuzz.js [--cases 5000] [--seed 1] [--first 0] [--hang-ms 2000] [--backend libtorch|tensorflow]
+//                        [--targets npz-stored,ckpt-pickle,…] (default: every target)
 //
 // Prints counts per target and a final JSON line; exits 1 on any failure. A case
 // is reproduced alone with --first <index> --cases 1 and the same seed.
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     first: { type: 'string', default: '0' },
     'hang-ms': { type: 'string', default: '2000' },
     backend: { type: 'string', default: 'libtorch' },
+    targets: { type: 'string', default: '' },
   },
 });
 const backend = args.backend;
@@ -37,7 +40,9 @@ async function fuzz(dir) {
   const results = [];
   let next = first;
   while (next < first + cases) {
-    const runner = fork(path.join(__dirname, 'fuzz', 'runner.js'), [dir, String(seed), backend], { stdio: 'pipe' });
+    const runner = fork(path.join(__dirname, 'fuzz', 'runner.js'), [dir, String(seed), backend, args.targets], {
+      stdio: 'pipe',
+    });
     let stderr = '';
     runner.stderr.on('data', (chunk) => (stderr += chunk));
     next = await drive(runner, next, results);

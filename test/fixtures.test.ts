@@ -9,16 +9,21 @@ import { diffractionAmplitude } from '../lib/physics';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 
-function folderBytes(dir: string): number {
+/** Files written by other programs (PtychoPINN, h5py) for the interoperability tests: their own budget. */
+const FOREIGN = ['ptychopinn', 'hdf5'].map((name) => path.join(fixtures, name));
+
+function folderBytes(dir: string, skip: string[] = []): number {
   return fs.readdirSync(dir, { withFileTypes: true }).reduce((total, entry) => {
     const full = path.join(dir, entry.name);
-    return total + (entry.isDirectory() ? folderBytes(full) : fs.statSync(full).size);
+    if (skip.includes(full)) return total;
+    return total + (entry.isDirectory() ? folderBytes(full, skip) : fs.statSync(full).size);
   }, 0);
 }
 
 describe('fixtures/', () => {
-  it('stays under 10 MB in all', () => {
-    expect(folderBytes(fixtures)).toBeLessThan(10 * 1024 * 1024);
+  it("stays under 10 MB in all, and the foreign programs' files under 6 MB more", () => {
+    expect(folderBytes(fixtures, FOREIGN)).toBeLessThan(10 * 1024 * 1024);
+    expect(FOREIGN.reduce((total, dir) => total + folderBytes(dir), 0)).toBeLessThan(6 * 1024 * 1024);
   });
 
   it('lines-n32: 196 patterns at N = 32 with objectGuess, probeGuess and Y, groupable for gridsize 1 and 2', async () => {

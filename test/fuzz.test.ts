@@ -14,11 +14,25 @@ interface Counts {
   failures: number;
 }
 
-/** A short fuzz run, opening the damaged bundles on `backend`; its summary. */
-function fuzz(cases: number, backend: string) {
+const READER_TARGETS = [
+  'npz-stored',
+  'npz-deflated',
+  'npz-member-stored',
+  'npz-member-deflated',
+  'bundle',
+  'bundle-manifest',
+  'bundle-weights',
+];
+const IMPORT_TARGETS = ['ckpt', 'ckpt-pickle', 'h5zip', 'h5zip-params'];
+
+/** A short fuzz run of `targets`, opening the damaged models on `backend`; its summary. */
+function fuzz(cases: number, backend: string, targets = READER_TARGETS) {
   const run = spawnSync(
     process.execPath,
-    [path.join(repoRoot, 'scripts', 'fuzz.js'), '--cases', String(cases), '--seed', '11', '--backend', backend],
+    [
+      path.join(repoRoot, 'scripts', 'fuzz.js'),
+      ...['--cases', String(cases), '--seed', '11', '--backend', backend, '--targets', targets.join(',')],
+    ],
     { encoding: 'utf8', timeout: 90_000 },
   );
   return { run, summary: JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Summary };
@@ -28,26 +42,27 @@ type Summary = Counts & { cases: number; byTarget: Record<string, Counts>; examp
 
 const BUNDLE_TARGETS = ['bundle', 'bundle-manifest', 'bundle-weights'];
 
-describe('fuzzing the NPZ and bundle readers', () => {
+describe('fuzzing the NPZ, bundle and model-import readers', () => {
   it('ends 280 damaged files (40 per target) parsed or in a clean error', () => {
     const { run, summary } = fuzz(280, 'libtorch');
     expect(summary.examples).toEqual([]);
     expect(run.status).toBe(0);
     expect(summary).toMatchObject({ cases: 280, failures: 0 });
     expect(summary.ok + summary.clean).toBe(280);
-    expect(Object.keys(summary.byTarget).sort()).toEqual([
-      'bundle',
-      'bundle-manifest',
-      'bundle-weights',
-      'npz-deflated',
-      'npz-member-deflated',
-      'npz-member-stored',
-      'npz-stored',
-    ]);
+    expect(Object.keys(summary.byTarget).sort()).toEqual([...READER_TARGETS].sort());
     for (const counts of Object.values(summary.byTarget)) expect(counts.ok + counts.clean).toBe(40);
     // Member-level damage must get past the zip layer sometimes, or the readers behind it go untested.
     expect(summary.byTarget['npz-member-stored'].ok).toBeGreaterThan(0);
     expect(summary.byTarget['bundle-weights'].ok).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('ends 40 damaged PtychoPINN model files (10 per target) imported or in a clean error', () => {
+    const { run, summary } = fuzz(40, 'libtorch', IMPORT_TARGETS);
+    expect(summary.examples).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(summary).toMatchObject({ cases: 40, failures: 0 });
+    expect(Object.keys(summary.byTarget).sort()).toEqual([...IMPORT_TARGETS].sort());
+    for (const counts of Object.values(summary.byTarget)) expect(counts.ok + counts.clean).toBe(10);
   }, 120_000);
 
   it.runIf(tensorflowAvailable())(

@@ -14,6 +14,7 @@ import {
 } from '../config/schema';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { ZipReader } from '../io/zipReader';
+import type { ImportSource } from '../interop/importedModel';
 import type { EpochRecord, StateDict } from '../native/binding';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
@@ -54,6 +55,8 @@ export interface BundleManifest {
   /** The normalised probe the model was trained with: tensor 'probe' (N, N, 2) [re, im] of the weights. */
   probe: { tensor: 'probe'; shape: [number, number]; layout: 'real-imag' };
   training: TrainingSummary | null;
+  /** For a model imported from another program (`ptychopinn import`): its file and format. */
+  importedFrom?: ImportSource;
   weights: { file: typeof WEIGHTS; sha256: string; bytes: number };
 }
 

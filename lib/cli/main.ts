@@ -8,6 +8,7 @@ import { registerEvaluate } from './commands/evaluate';
 import { registerForward } from './commands/forward';
 import { registerInfer } from './commands/infer';
 import { registerInfo } from './commands/info';
+import { registerImport } from './commands/import';
 import { registerInspect } from './commands/inspect';
 import { registerTrain } from './commands/train';
 import { registerSimulate } from './commands/simulate';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerForward(program);
   registerInspect(program);
+  registerImport(program);
   registerTrain(program);
   registerInfer(program);
   registerEvaluate(program);

@@ -21,6 +21,10 @@ export interface DatasetOptions extends DiffractionOptions {
   nphotons?: number;
   /** Detector bad-pixel mask (H, W), nonzero = bad; replaces a `bad_pixels` key. */
   badPixels?: NumericArray;
+  /** HDF5: the dataset holding the diffraction stack of a Ptychodus diffraction file (default `entry/data/data`). */
+  diffractionPath?: string;
+  /** HDF5: patterns read at a time (default 256), so a large stack is never read in one piece. */
+  patternsPerRead?: number;
 }
 
 /** Every key the contract reads; anything else in a file is left unread. */

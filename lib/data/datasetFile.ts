@@ -1,12 +1,18 @@
-// Datasets as NPZ files, in PtychoPINN's key names.
+// Datasets as NPZ or HDF5 files, in PtychoPINN's key names.
+import { fileIsHdf5 } from '../io/hdf5';
 import type { NpyArray } from '../io/ndarray';
 import { readNpz, writeNpz, type WriteNpzOptions } from '../io/npz';
 import type { JsTensor } from '../native/binding';
 import { datasetFromArrays, DATASET_KEYS, type DatasetOptions } from './contract';
 import { patternSize, type PtychoDataset } from './dataset';
+import { readContractHdf5 } from './hdf5Files';
 
+/** An NPZ, or an HDF5 file (told by its signature) with the same keys as root datasets. */
 export async function loadDataset(file: string, options: DatasetOptions = {}): Promise<PtychoDataset> {
-  return datasetFromArrays(await readNpz(file, { keys: DATASET_KEYS }), options);
+  const contents = (await fileIsHdf5(file))
+    ? await readContractHdf5(file, DATASET_KEYS, options)
+    : await readNpz(file, { keys: DATASET_KEYS });
+  return datasetFromArrays(contents, options);
 }
 
 /** The dataset's arrays under PtychoPINN's keys (`diff3d`, `probeGuess`, …). */

@@ -1,5 +1,8 @@
-// Reading a Ptychodus product NPZ (probe, object, positions in metres) together with
-// a Ptychodus diffraction NPZ (patterns, indexes, bad_pixels) as a PtychoDataset.
+// Reading a Ptychodus product (probe, object, positions in metres) together with
+// Ptychodus diffraction data (patterns, indexes, bad_pixels) as a PtychoDataset; each
+// file NPZ or HDF5 (told by its signature; lib/data/hdf5Files.ts reads the HDF5 forms
+// into the NPZ forms' keys).
+import { fileIsHdf5 } from '../io/hdf5';
 import { describeShape, elementCount, isInteger, toFloat64, type NumericArray } from '../io/ndarray';
 import { readNpz, type NpzContents } from '../io/npz';
 import { checkScanExtent, complexImage, finite, flags } from './arrays';
@@ -7,6 +10,7 @@ import type { DatasetOptions } from './contract';
 import type { PtychoDataset } from './dataset';
 import { readDiffraction } from './diffraction';
 import { DatasetError } from './errors';
+import { DEFAULT_DIFFRACTION_PATH, readDiffractionHdf5, readPtychodusProductHdf5 } from './hdf5Files';
 
 /** What a Ptychodus product says about geometry and the experiment, kept for writing one back. */
 export interface PtychodusMetadata {
@@ -61,7 +65,8 @@ class Product {
 }
 
 /**
- * Ptychodus stores detector counts, so `inputKind` defaults to 'counts' here.
+ * Ptychodus stores detector counts, so `inputKind` defaults to 'counts' here. An HDF5
+ * diffraction file's stack is read from `options.diffractionPath` (default entry/data/data).
  * Positions become object pixels: x_px = (x_m − center_x) / dx + width / 2.
  */
 export async function readPtychodus(
@@ -69,8 +74,14 @@ export async function readPtychodus(
   diffractionFile: string,
   options: DatasetOptions = {},
 ): Promise<PtychodusData> {
-  const product = new Product(await readNpz(productFile));
-  const patterns = await readNpz(diffractionFile, { keys: ['patterns', 'indexes', 'bad_pixels'] });
+  const product = new Product(
+    (await fileIsHdf5(productFile)) ? await readPtychodusProductHdf5(productFile) : await readNpz(productFile),
+  );
+  const diffractionIsHdf5 = await fileIsHdf5(diffractionFile);
+  const diffractionPath = options.diffractionPath ?? DEFAULT_DIFFRACTION_PATH;
+  const patterns = diffractionIsHdf5
+    ? await readDiffractionHdf5(diffractionFile, diffractionPath, options)
+    : await readNpz(diffractionFile, { keys: ['patterns', 'indexes', 'bad_pixels'] });
   const notes: string[] = [];
 
   const object = firstSlice(product.array('object'), 2, product.where('object'), notes);
@@ -100,7 +111,9 @@ export async function readPtychodus(
   const xcoords = xm.map((x) => (x - metadata.objectCenterXM) / metadata.objectPixelWidthM + W / 2);
   const ycoords = ym.map((y) => (y - metadata.objectCenterYM) / metadata.objectPixelHeightM + H / 2);
 
-  const where = `${diffractionFile}: key 'patterns'`;
+  const where = diffractionIsHdf5
+    ? `${diffractionFile}: dataset '${diffractionPath}'`
+    : `${diffractionFile}: key 'patterns'`;
   const stack = patterns.arrays.get('patterns');
   if (!stack || stack.dtype === 'str' || stack.shape.length !== 3) {
     throw new DatasetError(

@@ -1,4 +1,7 @@
-// Writing a reconstruction as a Ptychodus product NPZ (the keys its NPZ plugin reads).
+// Writing a reconstruction as a Ptychodus product: NPZ (the keys its NPZ plugin
+// reads) or, for a .h5/.hdf5 file, HDF5 (its H5ProductFileIO layout).
+import { writeAtomically } from '../io/atomicWrite';
+import { createComplexDataset, h5wasm } from '../io/hdf5';
 import type { NpyArray } from '../io/ndarray';
 import { writeNpz } from '../io/npz';
 import type { JsTensor } from '../native/binding';
@@ -22,7 +25,7 @@ export interface PtychodusProduct {
 
 const scalar = (value: number): NpyArray => ({ dtype: 'float64', shape: [], data: new Float64Array([value]) });
 
-/** x_m = (x_px − width/2)·dx + center_x, the inverse of readPtychodus. */
+/** x_m = (x_px − width/2)·dx + center_x, the inverse of readPtychodus. The file's extension picks the format. */
 export async function writePtychodusProduct(file: string, product: PtychodusProduct): Promise<void> {
   const { probe, object, xcoords, ycoords, metadata } = product;
   if (probe.dtype !== 'complex64' || probe.shape.length !== 2) {
@@ -51,12 +54,24 @@ export async function writePtychodusProduct(file: string, product: PtychodusProd
   const cy = metadata.objectCenterYM ?? 0;
   const indexes = BigInt64Array.from(product.indexes ?? xcoords.map((_, i) => i), (i) => BigInt(i));
   const loss = product.lossValues ?? [];
+  const xm = xcoords.map((x) => (x - W / 2) * dx + cx);
+  const ym = ycoords.map((y) => (y - H / 2) * dy + cy);
+  if (/\.(h5|hdf5)$/i.test(file)) {
+    await writeProductHdf5(
+      file,
+      { ...product, metadata: { ...metadata, objectCenterXM: cx, objectCenterYM: cy } },
+      indexes,
+      xm,
+      ym,
+    );
+    return;
+  }
   await writeNpz(file, {
     name: { dtype: 'str', shape: [], data: [metadata.name ?? ''] },
     comments: { dtype: 'str', shape: [], data: [metadata.comments ?? ''] },
     probe_position_indexes: { dtype: 'int64', shape: [M], data: indexes },
-    probe_position_x_m: { dtype: 'float64', shape: [M], data: xcoords.map((x) => (x - W / 2) * dx + cx) },
-    probe_position_y_m: { dtype: 'float64', shape: [M], data: ycoords.map((y) => (y - H / 2) * dy + cy) },
+    probe_position_x_m: { dtype: 'float64', shape: [M], data: xm },
+    probe_position_y_m: { dtype: 'float64', shape: [M], data: ym },
     probe: { dtype: 'complex64', shape: [1, 1, ...probe.shape], data: probe.data },
     probe_pixel_width_m: scalar(metadata.probePixelWidthM ?? dx),
     probe_pixel_height_m: scalar(metadata.probePixelHeightM ?? dy),
@@ -70,5 +85,43 @@ export async function writePtychodusProduct(file: string, product: PtychodusProd
     detector_object_distance_m: scalar(metadata.detectorObjectDistanceM ?? 0),
     probe_energy_eV: scalar(metadata.probeEnergyEV ?? 0),
     exposure_time_s: scalar(metadata.exposureTimeS ?? 0),
+  });
+}
+
+async function writeProductHdf5(
+  file: string,
+  product: PtychodusProduct,
+  indexes: BigInt64Array,
+  xm: Float64Array,
+  ym: Float64Array,
+): Promise<void> {
+  const h5 = await h5wasm();
+  const { probe, object, metadata } = product;
+  await writeAtomically(file, async (temporary) => {
+    const out = new h5.File(temporary, 'w');
+    try {
+      out.create_attribute('name', metadata.name ?? '');
+      out.create_attribute('comments', metadata.comments ?? '');
+      out.create_attribute('detector_object_distance_m', metadata.detectorObjectDistanceM ?? 0);
+      out.create_attribute('probe_energy_eV', metadata.probeEnergyEV ?? 0);
+      out.create_attribute('probe_photon_count', 0);
+      out.create_attribute('exposure_time_s', metadata.exposureTimeS ?? 0);
+      out.create_dataset({ name: 'probe_position_indexes', data: indexes, shape: [indexes.length] });
+      out.create_dataset({ name: 'probe_position_x_m', data: xm, shape: [xm.length] });
+      out.create_dataset({ name: 'probe_position_y_m', data: ym, shape: [ym.length] });
+      const probeSet = createComplexDataset(out, 'probe', [1, 1, ...probe.shape], probe.data as Float32Array);
+      probeSet.create_attribute('pixel_width_m', metadata.probePixelWidthM ?? metadata.objectPixelWidthM);
+      probeSet.create_attribute('pixel_height_m', metadata.probePixelHeightM ?? metadata.objectPixelHeightM);
+      const objectSet = createComplexDataset(out, 'object', [1, ...object.shape], object.data as Float32Array);
+      objectSet.create_attribute('center_x_m', metadata.objectCenterXM ?? 0);
+      objectSet.create_attribute('center_y_m', metadata.objectCenterYM ?? 0);
+      objectSet.create_attribute('pixel_width_m', metadata.objectPixelWidthM);
+      objectSet.create_attribute('pixel_height_m', metadata.objectPixelHeightM);
+      out.create_dataset({ name: 'object_layer_distance_m', data: new Float64Array(0), shape: [0] });
+      const loss = Float64Array.from(product.lossValues ?? []);
+      out.create_dataset({ name: 'costs', data: loss, shape: [loss.length] });
+    } finally {
+      out.close();
+    }
   });
 }

@@ -22,15 +22,22 @@ export class WriteFileError extends Error {
 }
 
 export async function writeFileAtomic(file: string, content: Source): Promise<void> {
-  sequence += 1;
-  const temporary = `${file}.${process.pid}.${sequence}.tmp`;
-  try {
-    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeAtomically(file, async (temporary) => {
     if (typeof content === 'string' || content instanceof Uint8Array) {
       await fs.promises.writeFile(temporary, content);
     } else {
       await pipeline(content, fs.createWriteStream(temporary));
     }
+  });
+}
+
+/** `write` fills the temporary file it is given (a library that writes by path: HDF5); then it replaces `file`. */
+export async function writeAtomically(file: string, write: (temporary: string) => Promise<void>): Promise<void> {
+  sequence += 1;
+  const temporary = `${file}.${process.pid}.${sequence}.tmp`;
+  try {
+    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await write(temporary);
     await fs.promises.rename(temporary, file);
   } catch (error) {
     // Fails too when the folder itself could not be made; the original error is the one to report.

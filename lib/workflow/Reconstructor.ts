@@ -20,6 +20,9 @@ import { reconstructScan, type Reconstruction, type ReconstructOptions } from '.
 import { reconstructScanFile, type StreamedReconstructOptions } from './reconstructScanFile';
 import { eventStream, type EventStream } from './trainEvents';
 import { trainingSettings } from '../backends/trainingSettings';
+import { importedState } from '../interop/importedState';
+import type { ImportSource } from '../interop/importedModel';
+import { readForeignModel } from '../interop/importModel';
 
 export type { Reconstruction, ReconstructOptions } from './reconstructScan';
 export type { StreamedReconstructOptions } from './reconstructScanFile';
@@ -50,12 +53,22 @@ export interface OpenModelOptions {
   training?: Partial<ReconstructorConfig>;
 }
 
+export interface ImportModelOptions {
+  /** The engine to hold the model (default: PTYCHOPINN_BACKEND, else libtorch). */
+  backend?: string;
+  device?: ReconstructorConfig['device'];
+  /** A dataset NPZ with the model's probeGuess, for formats that store none (Lightning checkpoints). */
+  probe?: string;
+}
+
 export class Reconstructor implements Disposable {
   private model?: EngineModel;
   private inputScale?: number;
   private training: TrainingSummary | null = null;
   /** The engine that trained the weights held (the configuration's backend runs them). */
   private trainedBy: BackendName;
+  /** The other program's file the weights were imported from, kept through saves. */
+  private importedFrom?: ImportSource;
 
   /** nFromData: N was not stated, so the first training data decide it. */
   private constructor(
@@ -101,6 +114,43 @@ export class Reconstructor implements Disposable {
       );
     }
     return reconstructor;
+  }
+
+  /**
+   * Imports a model trained by PtychoPINN (its TensorFlow wts.h5.zip or a Lightning
+   * .ckpt) onto an engine: the weights mapped onto ptychopinn's network, the
+   * architecture, probe and intensity scale from the file. saveModel() then writes an
+   * ordinary model.ptpinn whose manifest records the source (importedFrom).
+   */
+  static async importModel(file: string, options: ImportModelOptions = {}): Promise<Reconstructor> {
+    const imported = await readForeignModel(file, { probe: options.probe });
+    const overrides = {
+      ...imported.config,
+      ...(options.backend === undefined ? {} : { backend: resolveBackendName(options.backend) }),
+      ...(options.device === undefined ? {} : { device: options.device }),
+    };
+    const reconstructor = new Reconstructor(loadConfig({ env: process.env, overrides }).config);
+    try {
+      const config = reconstructor.currentConfig;
+      const model = requireBackend(config.backend).createModel({
+        config,
+        probe: imported.probe,
+        inputScale: imported.inputScale,
+      });
+      reconstructor.model = model;
+      model.loadStateDict(importedState(imported, model.stateDict(), file));
+    } catch (error) {
+      reconstructor.dispose();
+      throw error;
+    }
+    reconstructor.inputScale = imported.inputScale;
+    reconstructor.importedFrom = imported.source;
+    return reconstructor;
+  }
+
+  /** Where the weights were imported from, when they were. */
+  get source(): ImportSource | undefined {
+    return this.importedFrom;
   }
 
   get config(): ReconstructorConfig {
@@ -231,6 +281,7 @@ export class Reconstructor implements Disposable {
     this.inputScale = manifest.inputScale;
     this.training = manifest.training;
     this.trainedBy = manifest.backend;
+    this.importedFrom = manifest.importedFrom;
   }
 
   private requireModel(): EngineModel {
@@ -239,7 +290,14 @@ export class Reconstructor implements Disposable {
   }
 
   private write(file: string, state: StateDict, training: TrainingSummary | null): Promise<BundleManifest> {
-    const fields = manifestFields(this.currentConfig, this.inputScale!, state, training, this.trainedBy);
+    const fields = manifestFields(
+      this.currentConfig,
+      this.inputScale!,
+      state,
+      training,
+      this.trainedBy,
+      this.importedFrom,
+    );
     return writeBundle(file, fields, state);
   }
 }

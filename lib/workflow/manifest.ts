@@ -2,6 +2,7 @@
 import type { ManifestFields, TrainingSummary } from '../bundle/bundle';
 import { capabilities, engineVersion } from '../capabilities';
 import type { BackendName, ReconstructorConfig } from '../config/schema';
+import type { ImportSource } from '../interop/importedModel';
 import type { StateDict } from '../native/binding';
 import { packageVersion } from '../packageInfo';
 
@@ -11,6 +12,7 @@ export function manifestFields(
   state: StateDict,
   training: TrainingSummary | null,
   trainedBy: BackendName,
+  importedFrom?: ImportSource,
 ): ManifestFields {
   return {
     backend: trainedBy,
@@ -25,5 +27,6 @@ export function manifestFields(
     intensityScale: Math.exp(state.log_scale.data[0]),
     probe: { tensor: 'probe', shape: [config.N, config.N], layout: 'real-imag' },
     training,
+    ...(importedFrom ? { importedFrom } : {}),
   };
 }

@@ -1,5 +1,5 @@
-// Issue 7: the full fuzz run of the NPZ and model-bundle readers, 5,000 seeded
-// cases (scripts/fuzz.js; the test suite runs 280 of them).
+// Issues 7 and 12: the full fuzz run of the NPZ, model-bundle and model-import
+// readers, 5,000 seeded cases (scripts/fuzz.js; the test suite runs 320 of them).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');

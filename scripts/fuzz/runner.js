@@ -19,7 +19,7 @@ const { Rng } = require(path.join(dist, 'random', 'rng'));
 const { Reconstructor } = require(path.join(dist, 'workflow', 'Reconstructor'));
 const { mutate } = require('./mutate');
 
-const TARGETS = [
+const ALL_TARGETS = [
   'npz-stored',
   'npz-deflated',
   'npz-member-stored',
@@ -27,15 +27,28 @@ const TARGETS = [
   'bundle',
   'bundle-manifest',
   'bundle-weights',
+  // PtychoPINN's model files (ptychopinn import): whole archives, and the pickles inside.
+  'ckpt',
+  'ckpt-pickle',
+  'h5zip',
+  'h5zip-params',
 ];
+const PTYCHOPINN = path.join(__dirname, '..', '..', 'fixtures', 'ptychopinn');
+const CKPT = path.join(PTYCHOPINN, 'lightning', 'model.ckpt');
+const CKPT_PROBE = path.join(PTYCHOPINN, 'lightning', 'probe.npz');
+const H5ZIP = path.join(PTYCHOPINN, 'tensorflow', 'wts.h5.zip');
 
 const LIBRARY_ERRORS = new Set([
   'BundleError',
   'ConfigError',
   'DatasetError',
+  'Hdf5Error',
+  'ModelImportError',
   'NpyFormatError',
   'NpzSizeError',
+  'PickleError',
   'SafetensorsError',
+  'TorchArchiveError',
   'WorkflowError',
   'ZipFormatError',
 ]);
@@ -102,9 +115,18 @@ async function openModel(bytes, file, backend) {
   reconstructor.dispose();
 }
 
+async function importModel(bytes, file, backend) {
+  fs.writeFileSync(file, bytes);
+  const reconstructor = await Reconstructor.importModel(file, { device: 'cpu', backend, probe: CKPT_PROBE });
+  reconstructor.dispose();
+}
+
 async function main() {
-  const [dir, seedText, backend] = process.argv.slice(2);
+  const [dir, seedText, backend, targetList] = process.argv.slice(2);
   const seed = Number(seedText);
+  const targets = targetList ? targetList.split(',') : ALL_TARGETS;
+  const unknown = targets.filter((target) => !ALL_TARGETS.includes(target));
+  if (unknown.length) throw new Error(`unknown fuzz targets ${unknown}; known: ${ALL_TARGETS}`);
   const npz = { stored: path.join(dir, 'data-stored.npz'), deflated: path.join(dir, 'data-deflated.npz') };
   const bundleFile = path.join(dir, 'model.ptpinn');
   const base = {
@@ -112,11 +134,19 @@ async function main() {
     npzMembers: await members(npz.stored),
     bundle: fs.readFileSync(bundleFile),
     bundleMembers: await members(bundleFile),
+    ckpt: fs.readFileSync(CKPT),
+    ckptMembers: await members(CKPT),
+    h5zip: fs.readFileSync(H5ZIP),
+    h5zipMembers: await members(H5ZIP),
   };
   const scratch = {
     npz: path.join(dir, `case-${process.pid}.npz`),
     bundle: path.join(dir, `case-${process.pid}.ptpinn`),
+    ckpt: path.join(dir, `case-${process.pid}.ckpt`),
+    h5zip: path.join(dir, `case-${process.pid}.h5.zip`),
   };
+  const only = (all, name) => new Map([[name, all.get(name)]]);
+  const pickleOf = (all) => [...all.keys()].find((name) => name.endsWith('/data.pkl'));
   const bundleCompress = (name) => name === 'manifest.json';
 
   const inputs = {
@@ -140,10 +170,27 @@ async function main() {
         (entries, name) =>
           resign(new Map([['manifest.json', base.bundleMembers.get('manifest.json')], ...entries]), name),
       ),
+    ckpt: (rng) => mutate(rng, base.ckpt),
+    // torch.save stores members uncompressed.
+    'ckpt-pickle': (rng) =>
+      withMember(
+        rng,
+        only(base.ckptMembers, pickleOf(base.ckptMembers)),
+        () => false,
+        (entries) => new Map([...base.ckptMembers, ...entries]),
+      ),
+    h5zip: (rng) => mutate(rng, base.h5zip),
+    'h5zip-params': (rng) =>
+      withMember(
+        rng,
+        only(base.h5zipMembers, 'diffraction_to_obj/params.dill'),
+        () => true,
+        (entries) => new Map([...base.h5zipMembers, ...entries]),
+      ),
   };
 
   process.on('message', async ({ index }) => {
-    const target = TARGETS[index % TARGETS.length];
+    const target = targets[index % targets.length];
     const rng = new Rng((seed * 1_000_003 + index) >>> 0);
     const { bytes, what } = await inputs[target](rng);
     process.send({ started: index, target, what });
@@ -151,6 +198,8 @@ async function main() {
     let message;
     try {
       if (target.startsWith('npz')) await readDataset(bytes, scratch.npz, index);
+      else if (target.startsWith('ckpt')) await importModel(bytes, scratch.ckpt, backend);
+      else if (target.startsWith('h5zip')) await importModel(bytes, scratch.h5zip, backend);
       else await openModel(bytes, scratch.bundle, backend);
     } catch (error) {
       outcome = classify(error);
