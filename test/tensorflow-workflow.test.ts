@@ -63,7 +63,7 @@ async function reconstructWith(file: string, backend: BackendName, data: PtychoD
   using model = await Reconstructor.openModel(file, { backend, training: { precision: 'float32' } });
   // Physics refinement runs in the LibTorch addon whatever engine ran the network:
   // the engines are compared on the network's own object.
-  return model.reconstruct(data, { refine: false });
+  return await model.reconstruct(data, { refine: false });
 }
 
 describe.runIf(available)('TensorFlow engine on fixtures/lines-n32.npz', () => {
