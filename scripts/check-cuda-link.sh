@@ -27,11 +27,13 @@ needed=$(readelf -d "$addon" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p')
 for lib in libtorch_cuda.so libc10_cuda.so; do
   grep -qx "$lib" <<<"$needed" || { echo "check:cuda-link: $addon does not link $lib" >&2; exit 1; }
 done
-# The CUDA kernels are in the binary, not left undefined.
-if nm -D --undefined-only "$addon" | grep -q 'ptychopinn'; then
+# The CUDA kernels are in the binary, not left undefined. (nm's output is held in a
+# variable: `nm | grep -q` fails under pipefail when grep stops reading early.)
+undefined=$(nm -D --undefined-only "$addon" | c++filt)
+if grep -q 'ptychopinn' <<<"$undefined"; then
   echo "check:cuda-link: $addon leaves ptychopinn symbols undefined:" >&2
-  nm -D --undefined-only "$addon" | grep ptychopinn | c++filt >&2
+  grep ptychopinn <<<"$undefined" >&2
   exit 1
 fi
-nm -C "$addon" | grep -q 'ptychopinn::cuda::shiftGatherTensor' || { echo "check:cuda-link: CUDA dispatch missing" >&2; exit 1; }
+grep -q 'ptychopinn::cuda::shiftGatherTensor' <<<"$(nm -C "$addon")" || { echo "check:cuda-link: CUDA dispatch missing" >&2; exit 1; }
 echo "check:cuda-link: $addon links $(grep -c . <<<"$needed") libraries including libtorch_cuda.so and libc10_cuda.so (not run on a GPU)"
