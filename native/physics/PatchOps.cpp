@@ -16,9 +16,11 @@ torch::Tensor asChannels(const torch::Tensor& t) {
   return c.is_complex() ? torch::view_as_real(c) : c.unsqueeze(-1);
 }
 
+#if !PTYCHOPINN_WITH_CUDA
 [[noreturn]] void noCuda() {
   throw std::runtime_error("tensor is on a CUDA device but this addon was compiled without CUDA kernels");
 }
+#endif
 
 }  // namespace
 
