@@ -41,10 +41,13 @@ refine::RefineOptions readOptions(const Napi::Object& o) {
   return options;
 }
 
-class RefineWorker : public Napi::AsyncProgressWorker<RefineIteration> {
+// A queue worker: every iteration reaches onIteration, in order, before the promise
+// settles (AsyncProgressWorker keeps only the latest of the records sent while the
+// JS thread is busy).
+class RefineWorker : public Napi::AsyncProgressQueueWorker<RefineIteration> {
  public:
   RefineWorker(Napi::Env env, const Napi::Object& data, refine::RefineOptions options, Napi::Value onIteration)
-      : Napi::AsyncProgressWorker<RefineIteration>(env, "ptychopinn:refine"),
+      : Napi::AsyncProgressQueueWorker<RefineIteration>(env, "ptychopinn:refine"),
         options_(options),
         abort_(std::make_shared<std::atomic<bool>>(false)),
         deferred_(Napi::Promise::Deferred::New(env)) {
