@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { packageRoot } from './packageInfo';
 
-/** fixtures/pretrained/lines-n64.ptpinn: N = 64, gridsize 2, n_filters_scale 1, `lines` objects. */
+/** fixtures/pretrained/lines-n64.ptpinn: N = 64, gridsize 1, n_filters_scale 1, `lines` objects. */
 export const PRETRAINED_MODEL = path.join(packageRoot, 'fixtures', 'pretrained', 'lines-n64.ptpinn');
 
 export const PRETRAINED_SCAN = {
