@@ -37,6 +37,11 @@ describe('ScanFile', () => {
     expect(scan.N).toBe(32);
     expect(Array.from(scan.xcoords)).toEqual(Array.from(whole.xcoords));
     expect(Array.from(scan.first.probeGuess.data)).toEqual(Array.from(whole.probeGuess.data));
+    // The ground-truth object, as large as the reconstruction, is read only when asked for.
+    expect(scan.first.objectGuess).toBeUndefined();
+    const truth = await scan.groundTruth();
+    expect(truth?.shape).toEqual(whole.objectGuess!.shape);
+    expect(Array.from(truth!.data)).toEqual(Array.from(whole.objectGuess!.data));
     const slice = await scan.slice(40, 7);
     expect(slice.diffraction.shape).toEqual([7, 32, 32]);
     expect(Array.from(slice.diffraction.data)).toEqual(
@@ -107,6 +112,8 @@ describe('ptychopinn infer --stream', () => {
     const written = (await readNpz(path.join(out, 'reconstruction.npz'))).arrays;
     expect(written.get('amplitude')?.shape).toEqual([whole.height, whole.width]);
     expect(written.has('network_object')).toBe(false);
+    const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    expect(Number.isFinite(metrics.amplitude.ssim)).toBe(true);
     const refused = runCli([...args, '--refine-iterations', '5']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/--stream reconstructs with the network alone.*drop --stream or the --refine flags/);

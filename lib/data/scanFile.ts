@@ -8,7 +8,7 @@ import type { NumericArray } from '../io/ndarray';
 import { decodeNpyData, npyItemSize, readNpyHeader, type NpyHeader } from '../io/npy';
 import { readNpz, type NpzContents } from '../io/npz';
 import { ZipReader, type StoredMember } from '../io/zipReader';
-import { positions } from './arrays';
+import { complexImage, positions } from './arrays';
 import { datasetFromArrays, DATASET_KEYS, type DatasetOptions } from './contract';
 import { patternSize, type PtychoDataset } from './dataset';
 import { objectPixelGrowth } from './detectorGeometry';
@@ -18,8 +18,14 @@ import { isTikeLayout } from './tikeLayout';
 
 /** Per-pattern keys, sliced with the patterns. */
 const PER_PATTERN = ['xcoords', 'ycoords', 'xcoords_start', 'ycoords_start', 'scan_index'] as const;
-/** Read whole: everything but the patterns and the ground-truth patches Y (as large as the patterns). */
-const WHOLE_KEYS = DATASET_KEYS.filter((key) => key !== 'diff3d' && key !== 'diffraction' && key !== 'Y');
+/**
+ * Read whole when opening: everything but the patterns, the ground-truth patches Y (as
+ * large as the patterns) and the ground-truth object (as large as the reconstruction:
+ * read only when asked for, by groundTruth()).
+ */
+const WHOLE_KEYS = DATASET_KEYS.filter(
+  (key) => key !== 'diff3d' && key !== 'diffraction' && key !== 'Y' && key !== 'objectGuess',
+);
 /** Patterns read to learn the scan's N, probe and notes when opening. */
 const FIRST_SLICE = 64;
 
@@ -95,6 +101,25 @@ export class ScanFile implements Disposable {
       throw new RangeError(`${this.file}: patterns [${start}, ${start + count}) are outside its ${this.count}`);
     }
     return sliceDataset(this.source, start, count, await this.source.read(start, count));
+  }
+
+  /**
+   * The file's ground-truth object (`objectGuess`), complex64 (H, W), read now; undefined
+   * when it has none, or when cropped frames image a coarser grid than it.
+   */
+  async groundTruth(): Promise<PtychoDataset['objectGuess']> {
+    const { file, shape, options } = this.source;
+    const contents = (await fileIsHdf5(file))
+      ? await readContractHdf5(file, ['objectGuess'])
+      : await readNpz(file, { keys: ['objectGuess'] });
+    const array = contents.arrays.get('objectGuess');
+    const growth = objectPixelGrowth({
+      side: Math.min(shape[1], shape[2]),
+      cropTo: options.cropTo ?? shape[1],
+      bin: options.bin ?? 1,
+    });
+    if (!array || array.dtype === 'str' || growth !== 1) return undefined;
+    return complexImage(array, `${file}: key 'objectGuess'`, undefined, this.N);
   }
 
   [Symbol.dispose](): void {

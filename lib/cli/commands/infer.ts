@@ -76,7 +76,9 @@ export function registerInfer(program: Command): void {
         : await reconstructor.reconstruct(data, { signal: interrupt.signal, ...(refine ? { refine } : {}) });
       const out = flags.outputDir;
       const shape = [result.height, result.width];
-      const { metrics, figures } = await writeReconstructionOutputs(out, result, data);
+      // A streamed scan's ground truth is read only now, for the metrics.
+      const truth = scan ? { ...data, objectGuess: await scan.groundTruth() } : data;
+      const { metrics, figures } = await writeReconstructionOutputs(out, result, truth);
       await writeReport(
         out,
         runReport({
