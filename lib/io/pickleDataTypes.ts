@@ -6,6 +6,7 @@
 // else through them.
 import type { NumericArray, NumericData, NumericDType } from './ndarray';
 import { elementCount } from './ndarray';
+import { decodeNpyData, npyItemSize } from './npy';
 import { type AllowedGlobal, type Buildable, PickleError, PickleGlobal, type PickleValue } from './pickle';
 
 /** A NumPy dtype as `numpy.dtype(code, align, copy)` and its BUILD state describe it. */
@@ -20,34 +21,27 @@ export class NumpyDtype implements Buildable {
   }
 }
 
-const NUMPY_DTYPES: Record<
-  string,
-  { dtype: NumericDType; Array: new (buffer: ArrayBuffer) => NumericData; size: number }
-> = {
-  b1: { dtype: 'bool', Array: Uint8Array, size: 1 },
-  i1: { dtype: 'int8', Array: Int8Array, size: 1 },
-  u1: { dtype: 'uint8', Array: Uint8Array, size: 1 },
-  i2: { dtype: 'int16', Array: Int16Array, size: 2 },
-  u2: { dtype: 'uint16', Array: Uint16Array, size: 2 },
-  i4: { dtype: 'int32', Array: Int32Array, size: 4 },
-  u4: { dtype: 'uint32', Array: Uint32Array, size: 4 },
-  i8: { dtype: 'int64', Array: BigInt64Array, size: 8 },
-  u8: { dtype: 'uint64', Array: BigUint64Array, size: 8 },
-  f4: { dtype: 'float32', Array: Float32Array, size: 4 },
-  f8: { dtype: 'float64', Array: Float64Array, size: 8 },
-  c8: { dtype: 'complex64', Array: Float32Array, size: 8 },
-  c16: { dtype: 'complex128', Array: Float64Array, size: 16 },
-};
-
-function numpyType(dtype: NumpyDtype, where: string) {
-  const type = NUMPY_DTYPES[dtype.code.replace(/^[<>|=]/, '')];
-  if (!type) throw new PickleError(`${where}: NumPy dtype '${dtype.code}' is not a numeric type ptychopinn reads`);
-  if (dtype.byteOrder === '>' && type.size > 1) {
+/**
+ * The .npy descriptor of a pickled dtype and its element size: the bytes are then
+ * decoded by the .npy reader's own table (npy.ts).
+ */
+function numpyType(dtype: NumpyDtype, where: string): { descr: string; size: number } {
+  const descr = `<${dtype.code.replace(/^[<>|=]/, '')}`;
+  const size = npyItemSize(descr);
+  if (size === undefined)
+    throw new PickleError(`${where}: NumPy dtype '${dtype.code}' is not a numeric type ptychopinn reads`);
+  if (dtype.byteOrder === '>' && size > 1) {
     throw new PickleError(
       `${where}: big-endian NumPy data ('>${dtype.code}') is not supported; re-save it little-endian`,
     );
   }
-  return type;
+  return { descr, size };
+}
+
+/** `raw` (a copy of it) as the array `shape` of a numeric descriptor, row-major. */
+function decodeRaw(raw: Uint8Array, type: { descr: string }, shape: number[], fortran: boolean, where: string) {
+  const header = { descr: type.descr, shape, fortranOrder: fortran, dataOffset: 0 };
+  return decodeNpyData(header, raw.slice().buffer, where) as NumericArray;
 }
 
 /**
@@ -80,30 +74,12 @@ export class NumpyArray implements Buildable, NumericArray {
         `${where}: NumPy array of shape (${dims}) needs ${count * type.size} bytes, holds ${raw.length}`,
       );
     }
-    const data = new type.Array(raw.slice().buffer);
-    this.dtype = type.dtype;
+    const array = decodeRaw(raw, type, dims, fortran === true, where);
+    this.dtype = array.dtype;
     this.shape = dims;
-    this.data = fortran === true ? fortranToC(data, dims, type.size / data.BYTES_PER_ELEMENT) : data;
+    this.data = array.data;
     this.built = true;
   }
-}
-
-/** Column-major data of `shape` (each element `width` typed values: 2 for complex) in row-major order. */
-function fortranToC(data: NumericData, shape: number[], width: number): NumericData {
-  const out = new (data.constructor as new (length: number) => NumericData)(data.length);
-  const count = elementCount(shape);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let flat = 0; flat < count; flat += 1) {
-    let source = 0;
-    for (let axis = shape.length - 1; axis >= 0; axis -= 1) source = source * shape[axis] + index[axis];
-    for (let k = 0; k < width; k += 1)
-      (out as Float64Array)[flat * width + k] = (data as Float64Array)[source * width + k];
-    for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
-      if (++index[axis] < shape[axis]) break;
-      index[axis] = 0;
-    }
-  }
-  return out;
 }
 
 function reconstructArray(args: PickleValue[], where: string): NumpyArray {
@@ -123,10 +99,10 @@ function numpyScalar(args: PickleValue[], where: string): PickleValue {
   const type = numpyType(dtype, where);
   if (raw.length !== type.size)
     throw new PickleError(`${where}: NumPy scalar of ${raw.length} bytes for '${dtype.code}'`);
-  const values = new type.Array(raw.slice().buffer);
-  if (type.dtype.startsWith('complex')) return { dtype: type.dtype, shape: [], data: values } satisfies NumericArray;
-  const value = values[0];
-  if (type.dtype === 'bool') return value !== 0;
+  const scalar = decodeRaw(raw, type, [], false, where);
+  if (scalar.dtype.startsWith('complex')) return scalar;
+  const value = scalar.data[0];
+  if (scalar.dtype === 'bool') return value !== 0;
   return typeof value === 'bigint' &&
     value <= BigInt(Number.MAX_SAFE_INTEGER) &&
     value >= BigInt(Number.MIN_SAFE_INTEGER)
