@@ -9,11 +9,22 @@ export { intensityScale, normalizeProbe } from '../physics';
 /** The factor f for which the mean over patterns of Σ_pixels (f·X)² is (N/2)². */
 export function diffractionScaleFactor(diffraction: JsTensor): number {
   const [M, N] = diffraction.shape;
-  let total = 0;
-  for (const value of diffraction.data) total += value * value;
+  const total = sumOfSquares(diffraction.data);
   if (!(total > 0)) {
     throw new DatasetError(`diffraction (${diffraction.shape.join(', ')}) is all zeros; it cannot be normalised`);
   }
+  return scaleFactorFromSum(total, M, N);
+}
+
+/** Σ x² in float64, as diffractionScaleFactor sums. */
+export function sumOfSquares(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let k = 0; k < values.length; k += 1) total += values[k] * values[k];
+  return total;
+}
+
+/** diffractionScaleFactor from Σ X² over M patterns of N × N (for data read in parts). */
+export function scaleFactorFromSum(total: number, M: number, N: number): number {
   return N / 2 / Math.sqrt(total / M);
 }
 

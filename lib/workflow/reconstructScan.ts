@@ -71,7 +71,7 @@ export async function reconstructScan(
   const N = patternSize(data);
   const absolute = patchPositions(groups.centres, groups.relativePositions, C);
   const chunk = options.chunkGroups ?? 1024;
-  const stitchCrop = options.stitchCrop ?? Math.min(N, Math.max(config.stitch_crop, coveringCrop(absolute)));
+  const stitchCrop = options.stitchCrop ?? coveringStitchCrop(config, N, absolute);
   const { stitched, inferMs, stitchMs } = await predictAndStitch(model, {
     count: groups.count,
     C,
@@ -110,6 +110,11 @@ export async function reconstructScan(
       patternsPerSecond: data.xcoords.length / totalSeconds,
     },
   };
+}
+
+/** The configuration's stitch_crop, or more where the scan's positions are too far apart for it to cover them. */
+export function coveringStitchCrop(config: ReconstructorConfig, N: number, absolute: Float64Array): number {
+  return Math.min(N, Math.max(config.stitch_crop, coveringCrop(absolute)));
 }
 
 /** The sigmoid head's ceiling, less a margin: amplitudes above it are saturated. */

@@ -5,11 +5,12 @@
 import type { EngineModel } from '../backends/engine';
 import type { ReconstructorConfig } from '../config/schema';
 import { DatasetError } from '../data/errors';
+import { scaleFactorFromSum, sumOfSquares } from '../data/normalize';
 import type { ScanFile } from '../data/scanFile';
-import { coveringCrop } from '../stitch/coveringCrop';
 import { predictAndStitch } from './predictAndStitch';
 import { checkPatternSize, WorkflowError } from './prepare';
 import {
+  coveringStitchCrop,
   DEFAULT_INFER_BATCH,
   fractionAtCeiling,
   type Reconstruction,
@@ -43,7 +44,7 @@ export async function reconstructScanFile(
     absolute[2 * i] = scan.xcoords[i];
     absolute[2 * i + 1] = scan.ycoords[i];
   }
-  const stitchCrop = options.stitchCrop ?? Math.min(N, Math.max(config.stitch_crop, coveringCrop(absolute)));
+  const stitchCrop = options.stitchCrop ?? coveringStitchCrop(config, N, absolute);
   const { stitched, inferMs, stitchMs } = await predictAndStitch(model, {
     count: M,
     C: 1,
@@ -81,9 +82,8 @@ async function normalizationFactor(scan: ScanFile, slice: number, signal?: Abort
   let total = 0;
   for (let first = 0; first < scan.count; first += slice) {
     signal?.throwIfAborted();
-    const { data } = (await scan.slice(first, Math.min(slice, scan.count - first))).diffraction;
-    for (let k = 0; k < data.length; k += 1) total += data[k] * data[k];
+    total += sumOfSquares((await scan.slice(first, Math.min(slice, scan.count - first))).diffraction.data);
   }
   if (!(total > 0)) throw new DatasetError(`${scan.file}: every diffraction pattern is zero; it cannot be normalised`);
-  return scan.N / 2 / Math.sqrt(total / scan.count);
+  return scaleFactorFromSum(total, scan.count, scan.N);
 }
